@@ -1,0 +1,1 @@
+"""newsdesk: a self-hostable, AI-assisted news portal."""

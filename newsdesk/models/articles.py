@@ -1,0 +1,103 @@
+"""Articles and the hashtags that tie them together."""
+
+from django.db import models
+from django.utils import timezone
+
+from newsdesk.models.sources import Feed, Source
+
+
+class Category(models.TextChoices):
+    WORLD = "world", "World"
+    POLITICS = "politics", "Politics"
+    BUSINESS = "business", "Business"
+    TECHNOLOGY = "technology", "Technology"
+    SCIENCE = "science", "Science"
+    HEALTH = "health", "Health"
+    SPORTS = "sports", "Sports"
+    ENTERTAINMENT = "entertainment", "Entertainment"
+    GENERAL = "general", "General"
+
+
+class ExtractionState(models.TextChoices):
+    PENDING = "pending", "Waiting for the page"
+    PAGE = "page", "Extracted from the page"
+    FEED = "feed", "From the feed (page failed)"
+
+
+class Article(models.Model):
+    # md5 of the canonical URL: stable across re-polls, re-runs and crashes.
+    id = models.CharField(primary_key=True, max_length=32)
+    url = models.URLField(max_length=2000, help_text="the link the feed gave")
+    canonical_url = models.URLField(max_length=2000)
+    guid = models.CharField(max_length=1000, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=40, blank=True, db_index=True)
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+
+    title = models.TextField()
+    description = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="plain body, paragraphs separated by blank lines")
+    html = models.TextField(blank=True, help_text="sanitised body HTML")
+    authors = models.JSONField(default=list, blank=True)
+    image_url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    tags = models.JSONField(default=list, blank=True, help_text="raw tags from the feed and the page")
+
+    published_at = models.DateTimeField(db_index=True)
+    modified_at = models.DateTimeField(null=True, blank=True)
+    discovered_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.GENERAL)
+    extraction = models.CharField(
+        max_length=16, choices=ExtractionState.choices, default=ExtractionState.PENDING
+    )
+    extract_attempts = models.IntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [
+            models.Index(fields=["category", "-published_at"], name="article_category_recent"),
+            models.Index(fields=["source", "-published_at"], name="article_source_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("article", args=[self.id])
+
+
+class Hashtag(models.Model):
+    name = models.CharField(max_length=100, help_text="CamelCase, as shown: TimesOfIndia")
+    key = models.CharField(max_length=100, unique=True, help_text="lower-case name, for lookups")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hashtag", args=[self.name])
+
+
+class ArticleHashtag(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_hashtags")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="article_hashtags")
+    weight = models.FloatField(default=1.0)
+    # Denormalised so "latest with #Tag" is one index range scan.
+    published_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-weight"]
+        constraints = [models.UniqueConstraint(fields=["article", "hashtag"], name="one_tag_per_article")]
+        indexes = [models.Index(fields=["hashtag", "-published_at"], name="hashtag_recent")]

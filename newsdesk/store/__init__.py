@@ -1,0 +1,1 @@
+"""Where an article lands: its identity, and idempotent writes."""
