@@ -27,8 +27,8 @@ class ExtractionState(models.TextChoices):
 class Article(models.Model):
     # md5 of the canonical URL: stable across re-polls, re-runs and crashes.
     id = models.CharField(primary_key=True, max_length=32)
-    url = models.URLField(max_length=2000, help_text="the link the feed gave")
-    canonical_url = models.URLField(max_length=2000)
+    url = models.URLField(max_length=2000, db_index=True, help_text="the link the feed gave")
+    canonical_url = models.URLField(max_length=2000, db_index=True)
     guid = models.CharField(max_length=1000, blank=True, db_index=True)
     content_hash = models.CharField(max_length=40, blank=True, db_index=True)
 

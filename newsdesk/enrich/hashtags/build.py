@@ -1,0 +1,175 @@
+"""An article's hashtags: publisher tags, keywords from its text and its source, weighed and ranked.
+
+Candidates are collected from every origin, then passed through STEPS, each a function from
+candidates to candidates; named entities and alias folding (Trump -> DonaldTrump) slot in there.
+A candidate's weight combines its origins as independent evidence (noisy-or), so a tag the
+publisher gave and the text names outranks either alone.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from newsdesk.enrich.hashtags.keywords import extract_keywords
+from newsdesk.enrich.hashtags.names import MAX_WORDS, hashtag_key, split_tag_list, to_hashtag, words_of
+
+FEED = "feed"
+PAGE = "page"
+TEXT = "text"
+MENTION = "mention"
+SOURCE = "source"
+
+EXPLICIT_WEIGHT = 0.8
+# Publishers list their main tags first; later ones lose a little, never below the floor.
+EXPLICIT_DECAY = 0.02
+EXPLICIT_FLOOR = 0.6
+TEXT_FLOOR = 0.15
+TEXT_CEILING = 0.6
+# An explicit tag the title or text actually names is confirmed by it.
+MENTION_WEIGHT = 0.25
+# Below every topical weight, so the source is shown but never displaces a topic.
+SOURCE_WEIGHT = 0.1
+
+
+@dataclass
+class Candidate:
+    name: str
+    evidence: dict[str, float]
+    # Position of first sighting: ties keep the publisher's order.
+    order: int
+    # A spelling with its own capitals (iPhone, McDonald) beats one we had to invent (Iphone).
+    spelled_by_publisher: bool = False
+
+    @property
+    def key(self) -> str:
+        return hashtag_key(self.name)
+
+    @property
+    def weight(self) -> float:
+        # Carrying the publisher's name says nothing about the topic, so it only counts on its own.
+        topical = {origin: s for origin, s in self.evidence.items() if origin != SOURCE}
+        doubt = 1.0
+        for strength in (topical or self.evidence).values():
+            doubt *= 1.0 - strength
+        return 1.0 - doubt
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    title: str
+    text: str
+    mentioned_keys: frozenset[str] = field(default_factory=frozenset)
+
+
+Step = Callable[[list[Candidate], ArticleText], list[Candidate]]
+
+
+def _has_own_capitals(raw: str) -> bool:
+    return any(c.isupper() for c in raw) and any(c.islower() for c in raw)
+
+
+def _explicit_candidates(origin: str, tags: Iterable[str], start: int) -> list[Candidate]:
+    candidates = []
+    for position, raw in enumerate(split_tag_list(tags or ())):
+        name = to_hashtag(raw)
+        if name:
+            strength = max(EXPLICIT_FLOOR, EXPLICIT_WEIGHT - EXPLICIT_DECAY * position)
+            candidates.append(Candidate(name, {origin: strength}, start + position, _has_own_capitals(raw)))
+    return candidates
+
+
+def collect_candidates(
+    feed_tags: Iterable[str], page_tags: Iterable[str], title: str, text: str, source_name: str
+) -> list[Candidate]:
+    candidates = _explicit_candidates(FEED, feed_tags, 0)
+    candidates += _explicit_candidates(PAGE, page_tags, len(candidates))
+    for name, salience in extract_keywords(title, text):
+        strength = TEXT_FLOOR + (TEXT_CEILING - TEXT_FLOOR) * salience
+        candidates.append(Candidate(name, {TEXT: strength}, len(candidates)))
+    source = to_hashtag(source_name or "")
+    if source:
+        candidates.append(Candidate(source, {SOURCE: SOURCE_WEIGHT}, len(candidates), True))
+    return candidates
+
+
+def merge_same_key(candidates: list[Candidate], article: ArticleText) -> list[Candidate]:
+    """One candidate per key; each origin keeps its strongest evidence."""
+    merged: dict[str, Candidate] = {}
+    for candidate in candidates:
+        kept = merged.get(candidate.key)
+        if kept is None:
+            merged[candidate.key] = Candidate(
+                candidate.name, dict(candidate.evidence), candidate.order, candidate.spelled_by_publisher
+            )
+            continue
+        for origin, strength in candidate.evidence.items():
+            kept.evidence[origin] = max(strength, kept.evidence.get(origin, 0.0))
+        if candidate.spelled_by_publisher and not kept.spelled_by_publisher:
+            kept.name, kept.spelled_by_publisher = candidate.name, True
+    return list(merged.values())
+
+
+def merge_plurals(candidates: list[Candidate], article: ArticleText) -> list[Candidate]:
+    """Within one article "Parks" and "Park" are one topic; the first-seen spelling wins."""
+    by_key = {c.key: c for c in candidates}
+    kept: list[Candidate] = []
+    for candidate in candidates:
+        key = candidate.key
+        singular = key[:-3] + "y" if key.endswith("ies") else key[:-1] if key.endswith("s") else ""
+        other = by_key.get(singular) or by_key.get(key + "s")
+        if other is not None and other.order < candidate.order and by_key.get(other.key) is other:
+            for origin, strength in candidate.evidence.items():
+                other.evidence[origin] = max(strength, other.evidence.get(origin, 0.0))
+            del by_key[key]
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def credit_mentions(candidates: list[Candidate], article: ArticleText) -> list[Candidate]:
+    """Publisher tags that the story itself names are agreed on by two origins."""
+    for candidate in candidates:
+        explicit = FEED in candidate.evidence or PAGE in candidate.evidence
+        if explicit and candidate.key in article.mentioned_keys:
+            candidate.evidence[MENTION] = MENTION_WEIGHT
+    return candidates
+
+
+STEPS: tuple[Step, ...] = (merge_same_key, merge_plurals, credit_mentions)
+
+
+def _mentioned_keys(title: str, text: str) -> frozenset[str]:
+    """Keys of every run of up to MAX_WORDS words, so "Times of India" in the text confirms #TimesOfIndia."""
+    keys: set[str] = set()
+    for passage in (title, text):
+        words = [word.lower() for word in words_of(passage or "")]
+        for size in range(1, MAX_WORDS + 1):
+            keys.update("".join(words[i : i + size]) for i in range(len(words) - size + 1))
+    return frozenset(keys)
+
+
+def _rank(candidates: list[Candidate], cap: int) -> list[Candidate]:
+    ranked = sorted(candidates, key=lambda c: (-c.weight, c.order))
+    source_only = [c for c in ranked if set(c.evidence) == {SOURCE}]
+    topical = [c for c in ranked if c not in source_only]
+    if cap <= 0:
+        return []
+    if source_only and topical:
+        return topical[: cap - 1] + source_only if cap > 1 else topical[:1]
+    return (topical or source_only)[:cap]
+
+
+def build_hashtags(
+    *,
+    feed_tags: Iterable[str] = (),
+    page_tags: Iterable[str] = (),
+    title: str = "",
+    text: str = "",
+    source_name: str = "",
+    cap: int = 8,
+) -> list[tuple[str, float]]:
+    """(CamelCase name, weight in (0, 1]) best first, one per key, at most `cap`; the source comes last."""
+    article = ArticleText(title=title or "", text=text or "", mentioned_keys=_mentioned_keys(title, text))
+    candidates = collect_candidates(feed_tags, page_tags, article.title, article.text, source_name)
+    for step in STEPS:
+        candidates = step(candidates, article)
+    return [(c.name, round(c.weight, 3)) for c in _rank(candidates, cap)]

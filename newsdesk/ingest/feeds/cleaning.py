@@ -1,0 +1,151 @@
+"""Small normalisers shared by the format readers."""
+
+import email.utils
+import html
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main nav ol p pre section table td th tr ul".split()
+)
+_INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript"})
+_WHITESPACE = re.compile(r"\s+")
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _INVISIBLE_TAGS:
+            self._hidden_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _INVISIBLE_TAGS and self._hidden_depth:
+            self._hidden_depth -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden_depth:
+            self.parts.append(data)
+
+
+def plain_text(markup: str | None) -> str:
+    """Tags and entities out, whitespace collapsed: feeds mix escaped HTML into 'plain' fields freely."""
+    if not markup:
+        return ""
+    collector = _TextCollector()
+    collector.feed(markup)
+    collector.close()
+    return _WHITESPACE.sub(" ", "".join(collector.parts)).strip()
+
+
+def text_as_html(text: str) -> str:
+    """Plain-text bodies as escaped paragraphs, so one field (content_html) always holds the body."""
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+    return "".join(f"<p>{html.escape(part)}</p>" for part in paragraphs)
+
+
+def absolute_http_url(link: str | None, base_url: str) -> str:
+    """The link made absolute against the feed's URL, or "" when it cannot lead to a web page."""
+    link = (link or "").strip()
+    if not link:
+        return ""
+    if base_url:
+        link = urljoin(base_url, link)
+    parts = urlsplit(link)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return link
+
+
+_RELATIVE_REFERENCE = re.compile(
+    r"""\b(?:href|src|srcset|poster)\s*=\s*["']?\s*(?![a-z][a-z0-9+.\-]*:)""", re.I
+)
+
+
+def absolute_links_in_html(markup: str, base_url: str) -> str:
+    """Relative href/src made absolute, so a body stays correct when shown away from the feed's site."""
+    if not markup or not base_url or not _RELATIVE_REFERENCE.search(markup):
+        return markup
+    try:
+        wrapper = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return markup
+    wrapper.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
+    children = "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
+    return html.escape(wrapper.text or "", quote=False) + children
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Feeds that omit the zone almost always mean UTC; comparing naive and aware datetimes would crash."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+# Month abbreviations of RSS dates written in the publisher's language ("Seg, 24 Set 2018 19:42:40 -0300"),
+# by their first three letters; pt, es, fr, de and it cover the localised dates seen in real feeds.
+_LOCAL_MONTHS = {
+    **dict.fromkeys(["jan", "ene", "gen"], "Jan"),
+    **dict.fromkeys(["feb", "fev", "fév"], "Feb"),
+    **dict.fromkeys(["mar", "mär", "mrz"], "Mar"),
+    **dict.fromkeys(["apr", "abr", "avr"], "Apr"),
+    **dict.fromkeys(["may", "mai", "mag"], "May"),
+    **dict.fromkeys(["jun", "giu"], "Jun"),
+    **dict.fromkeys(["jul", "lug"], "Jul"),
+    **dict.fromkeys(["aug", "ago", "aoû", "aou"], "Aug"),
+    **dict.fromkeys(["sep", "set"], "Sep"),
+    **dict.fromkeys(["oct", "out", "okt", "ott"], "Oct"),
+    **dict.fromkeys(["nov"], "Nov"),
+    **dict.fromkeys(["dec", "dez", "dic", "déc"], "Dec"),
+}
+_LOCAL_RFC822 = re.compile(
+    r"^(?:[^\W\d]+\.?,?\s+)?(\d{1,2})\s+([^\W\d]+)\.?\s+(\d{4})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s*(.*)$"
+)
+
+
+def _english_rfc822(text: str) -> str:
+    match = _LOCAL_RFC822.match(text)
+    if not match:
+        return text
+    day, month, year, clock, zone = match.groups()
+    month = month.lower()
+    english = {"juin": "Jun", "juil": "Jul"}.get(month[:4]) or _LOCAL_MONTHS.get(month[:3])
+    return f"{day} {english} {year} {clock} {zone}".strip() if english else text
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """W3C/RFC 3339 dates (sitemaps, JSON Feed), RFC 822 ones, also in a few languages; None if unreadable."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    try:
+        return as_utc(email.utils.parsedate_to_datetime(_english_rfc822(text)))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def unique(values: list[str]) -> list[str]:
+    """Stripped, non-empty, first occurrence kept."""
+    seen: dict[str, None] = {}
+    for value in values:
+        value = (value or "").strip()
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
