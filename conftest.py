@@ -1,4 +1,4 @@
-"""Test-wide settings and the rule for optional services.
+"""The rule for optional services (settings for tests: newsdesk/settings_test.py).
 
 A test that needs Chromium, PostgreSQL, Redis or ../shared skips with a loud
 reason when it is absent, except under CI=true, where absence is a failure.
@@ -9,10 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("NEWSDESK_ALLOW_PRIVATE_NETWORKS", "1")
-os.environ.setdefault("NEWSDESK_HOST_DELAY", "0")
-os.environ.setdefault("NEWSDESK_LOAD_DEFAULT_SOURCES", "0")
 
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 

@@ -1,0 +1,258 @@
+"""Turning one publisher page into an article: body text, safe HTML and metadata."""
+
+import copy
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+
+import lxml.etree
+import lxml.html
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.settings import Document
+
+from newsdesk.extract.body import Block, blocks_of, drop_furniture, inline_text, keep_supported, normalise
+from newsdesk.extract.jsonld import JsonLdArticle, find_article
+from newsdesk.extract.sanitize import absolute_web_url, sanitize_html
+from newsdesk.ingest.fetch import decode_body
+
+# A JSON-LD body shorter than this is a teaser, not something to publish on its own.
+MIN_JSONLD_BODY_CHARS = 200
+MAX_CAPTION_CHARS = 300
+HTML_TAGS = {
+    "p": "p",
+    "list": "ul",
+    "item": "li",
+    "quote": "blockquote",
+    "lb": "br",
+    "ref": "a",
+    "graphic": "img",
+}
+EMPHASIS_TAGS = {"#b": "b", "#i": "i"}
+
+
+class ExtractionError(ValueError):
+    """The page has no article body we can find."""
+
+
+@dataclass
+class ExtractedArticle:
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    html: str
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    image: str = ""
+    language: str = ""
+    site_name: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    def to_json(self, input: str) -> dict:
+        """The `newsdesk extract` output object for this article."""
+        return {
+            "input": input,
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "text": self.text,
+            "html": self.html,
+            "authors": self.authors,
+            "published": self.published.isoformat() if self.published else None,
+            "modified": self.modified.isoformat() if self.modified else None,
+            "image": self.image,
+            "language": self.language,
+            "site_name": self.site_name,
+            "description": self.description,
+            "tags": self.tags,
+        }
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """A timezone-aware datetime from ISO 8601 or RFC 2822 text; a bare date means midnight UTC."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parsed = None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            try:
+                parsed = datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
+            except ValueError:
+                return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _meta(tree: HtmlElement, *names: str) -> str:
+    """The first non-empty <meta> content among `names` (property= or name=)."""
+    for name in names:
+        for value in tree.xpath("//meta[@property=$n or @name=$n]/@content", n=name):
+            if value.strip():
+                return value.strip()
+    return ""
+
+
+def _canonical(tree: HtmlElement) -> str:
+    for href in tree.xpath('//link[@rel="canonical"]/@href'):
+        if href.strip():
+            return href.strip()
+    return _meta(tree, "og:url")
+
+
+def _language(tree: HtmlElement, jsonld: JsonLdArticle) -> str:
+    """The primary language subtag the page declares ("en" for en-GB), lowercased."""
+    declared = (
+        "".join(tree.xpath("/html/@lang")).strip()
+        or _meta(tree, "og:locale", "language", "content-language")
+        or jsonld.language
+    )
+    return declared.replace("_", "-").split("-")[0].lower()
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        value = normalise(value)
+        if value and value.casefold() not in seen:
+            seen[value.casefold()] = value
+    return list(seen.values())
+
+
+def _figure_before(element: lxml.etree._Element, body_texts: set[str]) -> lxml.etree._Element | None:
+    """The image that directly precedes `element`, with its caption if one sits between.
+
+    A caption is text the text-only extraction left out; anything it kept and our rules
+    dropped (a teaser, a bio) must not come back as a caption.
+    """
+    previous = element.getprevious()
+    caption = None
+    if previous is not None and previous.tag != "graphic":
+        caption_text = normalise(inline_text(previous))
+        if caption_text in body_texts or len(caption_text) > MAX_CAPTION_CHARS:
+            return None
+        caption, previous = caption_text, previous.getprevious()
+    if previous is None or previous.tag != "graphic" or not previous.get("src"):
+        return None
+    figure = lxml.etree.Element("figure")
+    figure.append(copy.deepcopy(previous))
+    if caption:
+        lxml.etree.SubElement(figure, "figcaption").text = caption
+    return figure
+
+
+def _with_links_and_images(
+    blocks: list[Block], all_blocks: list[Block], linked_body: lxml.etree._Element | None
+) -> list[lxml.etree._Element]:
+    """The chosen blocks as they appear in the extraction that kept links and images.
+
+    That extraction selects text less well (it is measured worse), so it only lends
+    markup: a block takes its linked twin when their texts are equal, and an image comes
+    along when it directly precedes a chosen block (perhaps with its caption between).
+    """
+    twins: dict[str, list[lxml.etree._Element]] = {}
+    for twin in blocks_of(linked_body):
+        twins.setdefault(twin.text, []).append(twin.element)
+    body_texts = {block.text for block in all_blocks}
+    elements = []
+    for block in blocks:
+        candidates = twins.get(block.text)
+        if not candidates:
+            elements.append(block.element)
+            continue
+        twin = candidates.pop(0)
+        if (figure := _figure_before(twin, body_texts)) is not None:
+            elements.append(figure)
+        elements.append(twin)
+    return elements
+
+
+def _html_of(elements: list[lxml.etree._Element], base_url: str | None) -> str:
+    """trafilatura's XML blocks as HTML, then through the sanitiser."""
+    parts = []
+    for original in elements:
+        element = copy.deepcopy(original)
+        for node in element.iter():
+            if node.tag == "head":
+                level = max(2, int((node.get("rend") or "h2")[1:] or 2))
+                node.tag = f"h{min(level, 6)}"
+            elif node.tag == "hi":
+                node.tag = EMPHASIS_TAGS.get(node.get("rend", ""), "span")
+            elif node.tag == "ref":
+                node.set("href", node.get("target", ""))
+            elif node.tag == "list" and node.get("rend") == "ol":
+                node.tag = "ol"
+            node.tag = HTML_TAGS.get(node.tag, node.tag)
+        element.tail = None
+        parts.append(lxml.etree.tostring(element, encoding="unicode", with_tail=False))
+    return sanitize_html("".join(parts), base_url)
+
+
+def _body_from_jsonld(jsonld: JsonLdArticle) -> list[Block]:
+    blocks = []
+    for paragraph in jsonld.body.split("\n"):
+        if text := normalise(paragraph):
+            element = lxml.etree.Element("p")
+            element.text = text
+            blocks.append(Block(element, text))
+    return blocks
+
+
+def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArticle:
+    """Main text, sanitised body HTML and metadata of one article page.
+
+    `url` is where the page lives; it resolves relative links and is the fallback for
+    the canonical URL. Raises ExtractionError when no article body can be found.
+    """
+    text = html if isinstance(html, str) else decode_body(html)[0]
+    if not text.strip():
+        raise ExtractionError("the page is empty")
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"the page is not parseable HTML: {error}") from error
+    jsonld = find_article(tree) or JsonLdArticle()
+    options = {"url": url, "include_comments": False, "include_tables": False, "include_formatting": True}
+    document = trafilatura.bare_extraction(text, with_metadata=True, **options) or Document()
+    title = jsonld.headline or document.title or _meta(tree, "og:title")
+    authors = jsonld.authors or _unique((document.author or "").split(";"))
+
+    all_blocks = blocks = blocks_of(document.body)
+    if blocks:
+        blocks = drop_furniture(blocks, [title, document.title or "", _meta(tree, "og:title")], authors)
+        if len(jsonld.body) >= MIN_JSONLD_BODY_CHARS:
+            blocks = keep_supported(blocks, jsonld.body)
+    if not blocks and len(jsonld.body) >= MIN_JSONLD_BODY_CHARS:
+        blocks = _body_from_jsonld(jsonld)
+    if not blocks:
+        raise ExtractionError("no article body found on the page")
+
+    linked = (
+        trafilatura.bare_extraction(text, include_links=True, include_images=True, **options) or Document()
+    )
+    canonical = absolute_web_url(_canonical(tree) or jsonld.url, url) or url or ""
+    base_url = url or canonical or None
+    image = jsonld.image or document.image or _meta(tree, "og:image", "twitter:image")
+    published = parse_datetime(jsonld.published or _meta(tree, "article:published_time"))
+    keywords = _meta(tree, "news_keywords", "keywords").split(",")
+    return ExtractedArticle(
+        url=url or canonical,
+        canonical_url=canonical,
+        title=normalise(title),
+        text="\n\n".join(paragraph for block in blocks for paragraph in block.paragraphs),
+        html=_html_of(_with_links_and_images(blocks, all_blocks, linked.body), base_url),
+        authors=authors,
+        published=published or parse_datetime(document.date),
+        modified=parse_datetime(jsonld.modified or _meta(tree, "article:modified_time", "og:updated_time")),
+        image=absolute_web_url(image, base_url) or "",
+        language=_language(tree, jsonld),
+        site_name=normalise(document.sitename or jsonld.site_name),
+        description=normalise(document.description or jsonld.description),
+        tags=_unique(jsonld.keywords or document.tags or keywords),
+    )
