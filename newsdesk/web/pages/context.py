@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from newsdesk.models import Category
+
 
 def site(request: HttpRequest) -> dict:
-    return {"site_name": settings.SITE_NAME}
+    """Site name and the category menu, shown on every page."""
+    return {"site_name": settings.SITE_NAME, "nav_categories": Category.choices}

@@ -1,0 +1,95 @@
+"""Full-text article search on the database's own engine (SQLite FTS5 or PostgreSQL tsvector).
+
+The index itself is created by migration 0002_search_index; these queries must
+stay in step with it. Readers type anything, so their text never reaches the
+engine's query syntax: SQLite gets quoted words, PostgreSQL websearch_to_tsquery.
+"""
+
+import re
+
+from django.db import connection
+
+from newsdesk.models import Article
+
+# A match this many days old scores half of the same match published now.
+RECENCY_HALF_LIFE_DAYS = 7.0
+# Beyond this, extra words only slow the query down.
+MAX_QUERY_WORDS = 16
+# How many of the newest matches are ranked; older ones past this are not found.
+MAX_CANDIDATES = 5000
+# Column weights for SQLite's bm25(): a word in the title counts most.
+SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
+
+# Must match the expression indexed by migration 0002_search_index, or PostgreSQL scans the table.
+POSTGRES_DOCUMENT = (
+    "(setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')"
+    " || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')"
+    " || setweight(to_tsvector('english'::regconfig, coalesce(text, '')), 'D'))"
+)
+
+# The key table's rowids grow with insertion, so the newest matches come first; ranking only the
+# newest few thousand keeps a query for a word in every article as cheap as a rare one.
+SQLITE_QUERY = f"""
+    WITH candidates AS (
+        SELECT rowid, bm25(newsdesk_article_fts, {SQLITE_WEIGHTS}) AS score
+        FROM newsdesk_article_fts
+        WHERE newsdesk_article_fts MATCH %s
+        ORDER BY rowid DESC
+        LIMIT {MAX_CANDIDATES}
+    )
+    SELECT k.article_id
+    FROM candidates c
+    JOIN newsdesk_article_search_key k ON k.rowid = c.rowid
+    JOIN newsdesk_article a ON a.id = k.article_id
+    ORDER BY c.score
+        / (1.0 + max(0.0, julianday('now') - julianday(a.published_at)) / {RECENCY_HALF_LIFE_DAYS}),
+        a.published_at DESC
+    LIMIT %s OFFSET %s
+"""
+
+# Same bound as SQLite: the GIN index finds the matches, only the newest few thousand are ranked
+# (ts_rank re-reads each body, which is what costs on a word that is in every article).
+POSTGRES_QUERY = f"""
+    WITH candidates AS MATERIALIZED (
+        SELECT a.id, a.published_at, a.title, a.description, a.text
+        FROM newsdesk_article a
+        WHERE {POSTGRES_DOCUMENT} @@ websearch_to_tsquery('english'::regconfig, %s)
+        ORDER BY a.published_at DESC
+        LIMIT {MAX_CANDIDATES}
+    )
+    SELECT c.id
+    FROM candidates c
+    ORDER BY ts_rank({POSTGRES_DOCUMENT}, websearch_to_tsquery('english'::regconfig, %s))
+        / (1.0 + greatest(0.0, extract(epoch FROM (now() - c.published_at)) / 86400.0)
+            / {RECENCY_HALF_LIFE_DAYS}) DESC,
+        c.published_at DESC
+    LIMIT %s OFFSET %s
+"""
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a reader's query, stripped of anything a search engine could read as syntax."""
+    return re.findall(r"\w+", query)[:MAX_QUERY_WORDS]
+
+
+def fts5_match_expression(query: str) -> str:
+    """An FTS5 MATCH string that requires every word: each one quoted, so `AND (` or `"` is plain text."""
+    return " ".join(f'"{word}"' for word in query_words(query))
+
+
+def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]:
+    """Articles matching every word of `query`, best and newest first; [] for an empty query."""
+    if not query_words(query) or limit <= 0:
+        return []
+    if connection.vendor == "sqlite":
+        sql, params = SQLITE_QUERY, [fts5_match_expression(query), limit, offset]
+    elif connection.vendor == "postgresql":
+        words = " ".join(query_words(query))
+        sql, params = POSTGRES_QUERY, [words, words, limit, offset]
+    else:
+        raise NotImplementedError(f"full-text search is not built for {connection.vendor}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    found = Article.objects.select_related("source").in_bulk(ids)
+    return [found[article_id] for article_id in ids if article_id in found]

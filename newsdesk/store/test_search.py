@@ -1,0 +1,101 @@
+from datetime import timedelta
+
+import pytest
+
+from newsdesk.models import Article
+from newsdesk.store.search import fts5_match_expression, search_articles
+from newsdesk.web.testing import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def source():
+    return make_source("Harbour Times")
+
+
+def titles(articles):
+    return [a.title for a in articles]
+
+
+def test_finds_words_in_the_body_text(source):
+    make_article(source, "Council meets", text="The council debated the new lighthouse budget.\n\nNo vote.")
+    make_article(source, "Weather", text="Rain all week.")
+    assert titles(search_articles("lighthouse budget", limit=10, offset=0)) == ["Council meets"]
+
+
+def test_requires_every_word(source):
+    make_article(source, "Ferry strike", text="Ferry workers strike over pay.")
+    make_article(source, "Ferry timetable", text="New ferry timetable published.")
+    assert titles(search_articles("ferry strike", limit=10, offset=0)) == ["Ferry strike"]
+
+
+def test_stems_english_words(source):
+    make_article(source, "Sanctions extended", text="The sanctions were extended again.")
+    assert titles(search_articles("sanction", limit=10, offset=0)) == ["Sanctions extended"]
+
+
+@pytest.mark.parametrize(
+    "hostile", ['"', "AND (", "NEAR(", "title:", "*", "a OR", ")) --", "NOT", "'; DROP TABLE"]
+)
+def test_hostile_query_syntax_is_plain_text(source, hostile):
+    make_article(source, "Budget AND tax", text="A story about budget and tax.")
+    assert isinstance(search_articles(hostile, limit=10, offset=0), list)
+
+
+def test_operator_words_are_searched_as_words(source):
+    make_article(source, "Near the harbour", text="Boats near the harbour wall.")
+    assert titles(search_articles("NEAR (harbour", limit=10, offset=0)) == ["Near the harbour"]
+
+
+def test_empty_query_finds_nothing(source):
+    make_article(source, "Anything", text="words")
+    assert search_articles("  ", limit=10, offset=0) == []
+    assert search_articles("!!! ???", limit=10, offset=0) == []
+
+
+def test_title_match_outranks_body_mention_at_same_age(source):
+    make_article(
+        source, "Markets calm", text="Elsewhere, a lighthouse keeper retired.", age=timedelta(hours=2)
+    )
+    make_article(
+        source, "Lighthouse restored", text="Work finished on the old tower.", age=timedelta(hours=2)
+    )
+    assert titles(search_articles("lighthouse", limit=10, offset=0)) == [
+        "Lighthouse restored",
+        "Markets calm",
+    ]
+
+
+def test_recent_story_outranks_equal_old_one(source):
+    make_article(source, "Old harbour story", text="harbour dredging", age=timedelta(days=90))
+    make_article(source, "New harbour story", text="harbour dredging", age=timedelta(hours=1))
+    assert titles(search_articles("dredging", limit=10, offset=0)) == [
+        "New harbour story",
+        "Old harbour story",
+    ]
+
+
+def test_limit_and_offset_page_through_results(source):
+    for n in range(5):
+        make_article(source, f"Tide report {n}", text="tide tables", age=timedelta(hours=n + 1))
+    first = search_articles("tide", limit=2, offset=0)
+    second = search_articles("tide", limit=2, offset=2)
+    rest = search_articles("tide", limit=10, offset=4)
+    assert titles(first) == ["Tide report 0", "Tide report 1"]
+    assert titles(second) == ["Tide report 2", "Tide report 3"]
+    assert titles(rest) == ["Tide report 4"]
+
+
+def test_index_follows_updates_and_deletes(source):
+    article = make_article(source, "Draft", text="placeholder words")
+    article.text = "The harbour master resigned."
+    article.save()
+    assert titles(search_articles("resigned", limit=10, offset=0)) == ["Draft"]
+    assert search_articles("placeholder", limit=10, offset=0) == []
+    Article.objects.filter(id=article.id).delete()
+    assert search_articles("resigned", limit=10, offset=0) == []
+
+
+def test_fts5_expression_quotes_every_word():
+    assert fts5_match_expression('rates "AND ( hike') == '"rates" "AND" "hike"'

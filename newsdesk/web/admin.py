@@ -1,0 +1,156 @@
+"""The operator's admin: what is configured, what is broken, and overrides for what the machine got wrong."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+
+from newsdesk.models import Article, ArticleHashtag, Feed, FetchFailure, Hashtag, Source
+
+
+class FeedInline(admin.TabularInline):
+    model = Feed
+    extra = 0
+    fields = ("url", "title", "kind", "section", "last_fetched_at", "last_status", "consecutive_errors")
+    readonly_fields = ("last_fetched_at", "last_status", "consecutive_errors")
+    show_change_link = True
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "homepage_url", "display_policy", "is_active", "feed_count")
+    list_filter = ("is_active", "display_policy")
+    search_fields = ("name", "slug", "homepage_url")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [FeedInline]
+
+    @admin.display(description="feeds")
+    def feed_count(self, source: Source) -> int:
+        return source.feeds.count()
+
+
+class FeedHealthFilter(admin.SimpleListFilter):
+    title = "health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("ok", "Working"),
+            ("failing", "Failing, still polled"),
+            ("disabled", "Disabled"),
+            ("never", "Never fetched"),
+        ]
+
+    def queryset(self, request, queryset: QuerySet[Feed]) -> QuerySet[Feed]:
+        if self.value() == "ok":
+            return queryset.filter(
+                disabled_at__isnull=True, consecutive_errors=0, last_fetched_at__isnull=False
+            )
+        if self.value() == "failing":
+            return queryset.filter(disabled_at__isnull=True, consecutive_errors__gt=0)
+        if self.value() == "disabled":
+            return queryset.filter(disabled_at__isnull=False)
+        if self.value() == "never":
+            return queryset.filter(last_fetched_at__isnull=True)
+        return queryset
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = (
+        "url",
+        "source",
+        "kind",
+        "health",
+        "last_fetched_at",
+        "last_status",
+        "consecutive_errors",
+        "last_new_entries",
+        "poll_interval",
+        "next_poll_at",
+    )
+    list_filter = (FeedHealthFilter, "kind", "last_status", "source")
+    search_fields = ("url", "title", "source__name", "last_error")
+    list_select_related = ("source",)
+    autocomplete_fields = ("source",)
+    readonly_fields = (
+        "etag",
+        "last_modified",
+        "last_fetched_at",
+        "last_success_at",
+        "last_status",
+        "last_error",
+        "consecutive_errors",
+        "last_new_entries",
+        "disabled_at",
+        "disabled_reason",
+        "created_at",
+    )
+    actions = ["enable_and_poll_now"]
+
+    @admin.display(description="health")
+    def health(self, feed: Feed) -> str:
+        if feed.disabled_at:
+            return format_html(
+                '<span title="{}">disabled: {}</span>', feed.disabled_reason, feed.disabled_reason[:80]
+            )
+        if feed.consecutive_errors:
+            return format_html('<span title="{}">failing: {}</span>', feed.last_error, feed.last_error[:80])
+        return "ok" if feed.last_fetched_at else "never fetched"
+
+    @admin.action(description="Re-enable and poll on the scheduler's next pass")
+    def enable_and_poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        changed = queryset.update(
+            disabled_at=None, disabled_reason="", consecutive_errors=0, next_poll_at=timezone.now()
+        )
+        self.message_user(request, f"{changed} feed(s) re-enabled and due now.", messages.SUCCESS)
+
+
+@admin.register(FetchFailure)
+class FetchFailureAdmin(admin.ModelAdmin):
+    list_display = ("url", "stage", "status_code", "short_error", "attempts", "first_seen_at", "last_seen_at")
+    list_filter = ("stage", "status_code")
+    search_fields = ("url", "error")
+    list_select_related = ("feed",)
+    raw_id_fields = ("feed",)
+    show_full_result_count = False
+
+    @admin.display(description="error")
+    def short_error(self, failure: FetchFailure) -> str:
+        return failure.error[:120]
+
+
+class ArticleHashtagInline(admin.TabularInline):
+    model = ArticleHashtag
+    extra = 0
+    raw_id_fields = ("hashtag",)
+    fields = ("hashtag", "weight", "published_at")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "source", "category", "extraction", "published_at", "discovered_at")
+    # Operators fix a wrong category straight from the list.
+    list_editable = ("category",)
+    list_filter = ("category", "extraction", "source")
+    search_fields = ("title", "=id", "url", "canonical_url")
+    list_select_related = ("source",)
+    raw_id_fields = ("source", "feed")
+    readonly_fields = ("id", "content_hash", "discovered_at", "updated_at", "extract_attempts", "last_error")
+    inlines = [ArticleHashtagInline]
+    # Counting millions of rows for the paginator costs more than the page.
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return super().get_queryset(request).defer("html", "text")
+
+    def view_on_site(self, article: Article) -> str:
+        return article.get_absolute_url()
+
+
+@admin.register(Hashtag)
+class HashtagAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "created_at")
+    search_fields = ("name", "key")
+    show_full_result_count = False

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    """The reader-facing site: its templates, static files and template tags live in this package."""
+
+    name = "newsdesk.web"
+    label = "newsdesk_web"
+    verbose_name = "newsdesk web"

@@ -1,0 +1,96 @@
+"""What an article page shows, decided apart from HTTP so it can be tested directly."""
+
+import re
+
+from django.conf import settings
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from newsdesk.models import Article, ArticleHashtag
+from newsdesk.models.sources import DisplayPolicy
+
+# Search engines and link previews cut descriptions around here.
+META_DESCRIPTION_WORDS = 40
+
+
+def paragraphs(text: str) -> list[str]:
+    """The body's paragraphs: `Article.text` separates them with blank lines."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def author_names(authors: list) -> list[str]:
+    """Authors as names; extractors give plain strings, some feeds give {"name": ...} objects."""
+    names = []
+    for author in authors or []:
+        name = author.get("name", "") if isinstance(author, dict) else str(author)
+        if name.strip():
+            names.append(name.strip())
+    return names
+
+
+def excerpt(article: Article, words: int) -> str:
+    body = " ".join(paragraphs(article.text)) or article.description
+    return Truncator(body).words(words, truncate="…")
+
+
+def article_hashtags(article: Article) -> list:
+    taggings = ArticleHashtag.objects.filter(article=article).select_related("hashtag").order_by("-weight")
+    return [tagging.hashtag for tagging in taggings[: settings.NEWSDESK_MAX_HASHTAGS]]
+
+
+def news_article_json_ld(article: Article, canonical_url: str, summary: str, hashtags: list) -> dict:
+    """schema.org NewsArticle, so search engines credit the publisher and link the original."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": summary,
+        "url": canonical_url,
+        "mainEntityOfPage": canonical_url,
+        "isBasedOn": article.url,
+        "datePublished": article.published_at.isoformat(),
+        "publisher": {"@type": "Organization", "name": article.source.name},
+        "articleSection": article.get_category_display(),
+        "author": [{"@type": "Person", "name": name} for name in author_names(article.authors)],
+    }
+    if article.modified_at:
+        data["dateModified"] = article.modified_at.isoformat()
+    if article.image_url:
+        data["image"] = [article.image_url]
+    if article.language:
+        data["inLanguage"] = article.language
+    if hashtags:
+        data["keywords"] = [tag.name for tag in hashtags]
+    return data
+
+
+def article_context(article: Article, canonical_url: str) -> dict:
+    """Everything the article template needs, with the source's display policy already applied."""
+    show_full = article.source.effective_display_policy != DisplayPolicy.EXCERPT
+    hashtags = article_hashtags(article)
+    # Previews must not show more of the body than the page itself does.
+    summary_words = (
+        META_DESCRIPTION_WORDS if show_full else min(META_DESCRIPTION_WORDS, settings.NEWSDESK_EXCERPT_WORDS)
+    )
+    summary = article.description or excerpt(article, summary_words)
+    context = {
+        "article": article,
+        "show_full": show_full,
+        "body_html": None,
+        "body_paragraphs": [],
+        "excerpt": "",
+        "authors": author_names(article.authors),
+        "hashtags": hashtags,
+        "category_label": article.get_category_display(),
+        "canonical_url": canonical_url,
+        "meta_description": summary,
+        "json_ld": news_article_json_ld(article, canonical_url, summary, hashtags),
+    }
+    if not show_full:
+        context["excerpt"] = excerpt(article, settings.NEWSDESK_EXCERPT_WORDS)
+    elif article.html.strip():
+        # Sanitised by the extractor before it was stored.
+        context["body_html"] = mark_safe(article.html)
+    else:
+        context["body_paragraphs"] = paragraphs(article.text) or paragraphs(article.description)
+    return context

@@ -1,0 +1,49 @@
+"""Pagination that never counts: fetch one row more than a page to know whether another follows.
+
+COUNT(*) over millions of articles costs more than the page itself, and readers
+only ever need "newer" and "older".
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+
+
+@dataclass(frozen=True)
+class PageSlice:
+    items: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+
+def requested_page(request: HttpRequest) -> int:
+    """The ?page= number; a missing one is 1, a malformed one is a 404 rather than a silent page 1."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise Http404("no such page")
+    return int(raw)
+
+
+def slice_page(fetch: Callable[[int, int], Sequence], number: int, size: int) -> PageSlice:
+    """Page `number` from `fetch(limit, offset)`; pages past the end are 404s, except an empty page 1."""
+    rows = list(fetch(size + 1, (number - 1) * size))
+    if not rows and number > 1:
+        raise Http404("no such page")
+    return PageSlice(items=rows[:size], number=number, has_next=len(rows) > size)
+
+
+def queryset_fetcher(queryset) -> Callable[[int, int], Sequence]:
+    return lambda limit, offset: queryset[offset : offset + limit]

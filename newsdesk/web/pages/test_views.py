@@ -1,0 +1,267 @@
+import json
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.models import Feed
+from newsdesk.web.testing import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld_of(html: str) -> dict:
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert block, "no JSON-LD block"
+    return json.loads(block.group(1))
+
+
+def og(html: str, prop: str) -> str:
+    match = re.search(rf'<meta property="{prop}" content="([^"]*)">', html)
+    assert match, f"no {prop}"
+    return unescape(match.group(1))
+
+
+@pytest.fixture
+def source():
+    return make_source("Harbour Times", homepage_url="https://harbour.example/")
+
+
+# --- home
+
+
+def test_home_without_sources_says_why_it_is_empty(client):
+    html = client.get(reverse("home")).content.decode()
+    assert "no sources are configured" in html
+    assert "newsdesk sources add URL" in html
+
+
+def test_home_with_unfetched_feeds_says_the_crawler_has_not_run(client, source):
+    Feed.objects.create(source=source, url="https://harbour.example/rss")
+    html = client.get(reverse("home")).content.decode()
+    assert "the feeds have not been fetched" in html
+    assert "newsdesk crawl --once" in html
+
+
+def test_home_shows_the_last_fetch_errors(client, source):
+    Feed.objects.create(
+        source=source,
+        url="https://harbour.example/rss",
+        last_fetched_at=timezone.now(),
+        last_status=None,
+        last_error="Name or service not known",
+        consecutive_errors=3,
+    )
+    html = client.get(reverse("home")).content.decode()
+    assert "the feeds gave no stories" in html
+    assert "Name or service not known" in html
+
+
+def test_home_lists_latest_and_category_sections(client, source):
+    make_article(source, "Cup final tonight", category="sports")
+    make_article(source, "Rates held", category="business", age=timedelta(hours=2))
+    html = client.get(reverse("home")).content.decode()
+    assert "Cup final tonight" in html and "Rates held" in html
+    assert f'href="{reverse("category", args=["sports"])}">Sports</a>\n    </h2>' in html
+    assert "Harbour Times" in html
+    assert "1 hour ago" in html
+
+
+# --- article
+
+
+def test_article_page_shows_the_story(client, source):
+    article = make_article(
+        source,
+        "Lighthouse reopens",
+        text="First paragraph about the lighthouse.\n\nSecond paragraph.",
+        authors=["Ann Reporter", {"name": "Bo Writer"}],
+        image_url="https://harbour.example/img/lighthouse.jpg",
+        category="science",
+        hashtags=("Lighthouse", "HarbourTown"),
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<h1 class="headline">Lighthouse reopens</h1>' in html
+    assert "<p>First paragraph about the lighthouse.</p>" in html and "<p>Second paragraph.</p>" in html
+    assert f'href="{reverse("source", args=[source.slug])}"' in html
+    assert f'href="{reverse("category", args=["science"])}">Science</a>' in html
+    assert f'<time datetime="{article.published_at.isoformat()}" data-relative' in html
+    assert "By Ann Reporter, Bo Writer" in html
+    assert 'src="https://harbour.example/img/lighthouse.jpg"' in html
+    assert f'<a class="button" href="{article.url}" rel="noopener"' in html
+    assert "Read the original at Harbour Times" in html
+    assert f'value="http://testserver{article.get_absolute_url()}"' in html
+    assert "Copy the story link" in html
+    assert f'href="{reverse("hashtag", args=["Lighthouse"])}">#Lighthouse</a>' in html
+
+
+def test_article_page_renders_sanitised_html_body(client, source):
+    article = make_article(source, "Rich body", text="plain", html="<p>Rich <strong>bold</strong> body</p>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<p>Rich <strong>bold</strong> body</p>" in html
+
+
+def test_article_page_with_only_a_headline(client, source):
+    article = make_article(source, "Just a headline")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Only the headline has been fetched so far." in html
+    assert "No related stories yet." in html
+
+
+def test_excerpt_policy_hides_the_full_text(client, settings):
+    settings.NEWSDESK_EXCERPT_WORDS = 5
+    publisher = make_source("Strict Daily", display_policy="excerpt")
+    article = make_article(
+        publisher,
+        "Short excerpt",
+        text="one two three four five six seven eight\n\nSECRET second paragraph",
+        html="<p>one two three four five six seven eight</p><p>SECRET second paragraph</p>",
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "one two three four five…" in html
+    assert "six seven" not in html and "SECRET" not in html
+    assert "Read the original at Strict Daily" in html
+
+
+def test_site_wide_excerpt_policy_applies_to_sources_without_their_own(client, settings, source):
+    settings.NEWSDESK_DISPLAY_POLICY = "excerpt"
+    settings.NEWSDESK_EXCERPT_WORDS = 3
+    article = make_article(source, "Site policy", text="alpha beta gamma delta epsilon")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "alpha beta gamma…" in html and "epsilon" not in html
+
+
+def test_article_metadata_is_present_and_escaped(client, source):
+    hostile = 'Breaking </script><script>alert("x")</script> & "quotes"'
+    article = make_article(source, hostile, description="Summary <b>here</b>", hashtags=("Alerts",))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<script>alert("x")' not in html
+    data = json_ld_of(html)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == hostile
+    assert data["publisher"]["name"] == "Harbour Times"
+    assert data["datePublished"] == article.published_at.isoformat()
+    assert data["url"] == f"http://testserver{article.get_absolute_url()}"
+    assert data["keywords"] == ["Alerts"]
+    assert og(html, "og:title") == hostile
+    assert og(html, "og:description") == "Summary <b>here</b>"
+    assert og(html, "og:url") == f"http://testserver{article.get_absolute_url()}"
+    assert og(html, "og:type") == "article"
+
+
+def test_article_page_lists_related_articles_but_not_itself(client, source):
+    other_source = make_source("Coast Herald")
+    article = make_article(source, "Storm hits coast", hashtags=("Storm",))
+    make_article(other_source, "Storm clean-up begins", text="Crews cleared roads.", hashtags=("Storm",))
+    html = client.get(article.get_absolute_url()).content.decode()
+    related = html.split("Related Articles", 1)[1]
+    assert (
+        "Storm clean-up begins" in related and "Coast Herald" in related and "Crews cleared roads." in related
+    )
+    assert "Storm hits coast" not in related
+
+
+def test_unknown_article_is_404(client):
+    assert client.get(reverse("article", args=["0" * 32])).status_code == 404
+    assert client.get("/en/article/not-an-id/").status_code == 404
+
+
+# --- hashtag, category, source
+
+
+def test_hashtag_page_lists_latest_with_the_tag(client, source):
+    make_article(source, "Tagged older", hashtags=("Saco",), age=timedelta(hours=5))
+    make_article(source, "Tagged newer", hashtags=("Saco",))
+    make_article(source, "Untagged")
+    html = client.get(reverse("hashtag", args=["Saco"])).content.decode()
+    assert "Latest news with #Saco" in html
+    assert html.index("Tagged newer") < html.index("Tagged older")
+    assert "Untagged" not in html
+
+
+def test_hashtag_in_other_case_redirects_to_the_canonical_name(client, source):
+    make_article(source, "Tagged", hashtags=("TimesOfIndia",))
+    response = client.get("/en/hashtag/timesofindia/?page=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/en/hashtag/TimesOfIndia/?page=1"
+
+
+def test_unknown_hashtag_is_404(client):
+    assert client.get(reverse("hashtag", args=["Nothing"])).status_code == 404
+
+
+def test_category_page(client, source):
+    make_article(source, "Goal!", category="sports")
+    make_article(source, "Shares up", category="business")
+    html = client.get(reverse("category", args=["sports"])).content.decode()
+    assert "Goal!" in html and "Shares up" not in html
+    empty = client.get(reverse("category", args=["health"])).content.decode()
+    assert "No health stories yet." in empty
+    assert client.get(reverse("category", args=["gossip"])).status_code == 404
+
+
+def test_source_page(client, source):
+    make_article(source, "Ours")
+    make_article(make_source("Elsewhere"), "Theirs")
+    html = client.get(reverse("source", args=[source.slug])).content.decode()
+    assert "Ours" in html and "Theirs" not in html
+    assert "https://harbour.example/" in html
+    quiet = make_source("Quiet Gazette")
+    assert "Nothing from Quiet Gazette" in client.get(reverse("source", args=[quiet.slug])).content.decode()
+    assert client.get(reverse("source", args=["nobody"])).status_code == 404
+
+
+# --- search
+
+
+def test_search_finds_words_in_the_text(client, source):
+    make_article(source, "Council news", text="The lighthouse budget passed.")
+    make_article(source, "Match report", text="A match.")
+    html = client.get("/en/search?q=lighthouse").content.decode()
+    assert "Council news" in html and "Match report" not in html
+
+
+@pytest.mark.parametrize("query", ['"', "AND (", "NEAR(", "<script>", "x" * 5000])
+def test_search_survives_hostile_queries(client, source, query):
+    make_article(source, "Council news", text="The lighthouse budget passed.")
+    response = client.get(reverse("search"), {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_search_without_a_query(client):
+    html = client.get(reverse("search")).content.decode()
+    assert "Type words to search for." in html
+
+
+# --- pagination
+
+
+def test_pages_are_linked_and_bounded(client, settings, source):
+    settings.NEWSDESK_PAGE_SIZE = 2
+    for n in range(5):
+        make_article(source, f"Story {n}", text="tide", age=timedelta(hours=n + 1))
+    first = client.get(reverse("home")).content.decode()
+    assert 'rel="next" href="?page=2"' in first and 'rel="prev"' not in first
+    third = client.get(reverse("home"), {"page": 3}).content.decode()
+    assert "Story 4" in third and "Story 3" not in third
+    assert 'rel="prev" href="?page=2"' in third and 'rel="next"' not in third
+    assert client.get(reverse("home"), {"page": 4}).status_code == 404
+    assert client.get(reverse("home"), {"page": "x"}).status_code == 404
+
+    second_source_page = client.get(reverse("source", args=[source.slug]), {"page": 2}).content.decode()
+    assert "Story 2" in second_source_page and "Story 1" not in second_source_page
+
+    search = client.get(reverse("search"), {"q": "tide"}).content.decode()
+    assert 'rel="next" href="?q=tide&amp;page=2"' in search
+
+
+def test_hashtag_pagination(client, settings, source):
+    settings.NEWSDESK_PAGE_SIZE = 1
+    make_article(source, "Ebb tide story", hashtags=("Tide",), age=timedelta(hours=2))
+    make_article(source, "Flood tide story", hashtags=("Tide",))
+    second = client.get(reverse("hashtag", args=["Tide"]), {"page": 2}).content.decode()
+    assert "Ebb tide story" in second and "Flood tide story" not in second

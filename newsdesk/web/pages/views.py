@@ -1,0 +1,124 @@
+"""The reader pages. Views only turn requests into queries and templates; the logic lives beside them."""
+
+from dataclasses import replace
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+
+from newsdesk.enrich.related import related_articles
+from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
+from newsdesk.store.search import search_articles
+from newsdesk.web.pages.article_page import article_context
+from newsdesk.web.pages.paging import queryset_fetcher, requested_page, slice_page
+from newsdesk.web.pages.status import crawl_status
+
+# Stories per category block on the home page.
+HOME_SECTION_SIZE = 4
+# Longer queries are typing accidents or abuse; the words that matter come first.
+MAX_QUERY_LENGTH = 200
+
+
+def _articles() -> QuerySet[Article]:
+    # Lists never show the body HTML, the biggest column.
+    return Article.objects.select_related("source").defer("html").order_by("-published_at")
+
+
+def _listing(request: HttpRequest, queryset: QuerySet, **context) -> HttpResponse:
+    page = slice_page(queryset_fetcher(queryset), requested_page(request), settings.NEWSDESK_PAGE_SIZE)
+    return render(request, "newsdesk/listing.html", {"page": page, **context})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    number = requested_page(request)
+    page = slice_page(queryset_fetcher(_articles()), number, settings.NEWSDESK_PAGE_SIZE)
+    sections = []
+    if number == 1 and page.items:
+        for category in Category:
+            stories = list(_articles().filter(category=category.value)[:HOME_SECTION_SIZE])
+            if stories:
+                sections.append({"category": category, "articles": stories})
+    status = None if page.items else crawl_status()
+    return render(request, "newsdesk/home.html", {"page": page, "sections": sections, "status": status})
+
+
+def article(request: HttpRequest, article_id: str) -> HttpResponse:
+    story = get_object_or_404(Article.objects.select_related("source"), id=article_id)
+    context = article_context(story, request.build_absolute_uri(story.get_absolute_url()))
+    context["related"] = related_articles(story)
+    return render(request, "newsdesk/article.html", context)
+
+
+def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
+    found = get_object_or_404(Hashtag, key=tag.lower())
+    if tag != found.name:
+        target = found.get_absolute_url()
+        if request.GET:
+            target += "?" + request.GET.urlencode()
+        return HttpResponsePermanentRedirect(target)
+    taggings = (
+        ArticleHashtag.objects.filter(hashtag=found)
+        .select_related("article__source")
+        .defer("article__html")
+        .order_by("-published_at")
+    )
+    page = slice_page(queryset_fetcher(taggings), requested_page(request), settings.NEWSDESK_PAGE_SIZE)
+    page = replace(page, items=[tagging.article for tagging in page.items])
+    return render(
+        request,
+        "newsdesk/listing.html",
+        {
+            "page": page,
+            "heading": f"Latest news with #{found.name}",
+            "page_title": f"#{found.name}",
+            "empty_text": f"No stories carry #{found.name} any more.",
+        },
+    )
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in Category.values:
+        raise Http404("no such category")
+    label = Category(slug).label
+    return _listing(
+        request,
+        _articles().filter(category=slug),
+        heading=label,
+        page_title=label,
+        empty_text=f"No {label.lower()} stories yet.",
+    )
+
+
+def source(request: HttpRequest, slug: str) -> HttpResponse:
+    publisher = get_object_or_404(Source, slug=slug)
+    return _listing(
+        request,
+        _articles().filter(source=publisher),
+        heading=publisher.name,
+        page_title=publisher.name,
+        source=publisher,
+        empty_text=f"Nothing from {publisher.name} has been fetched yet.",
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    page = slice_page(
+        lambda limit, offset: search_articles(query, limit=limit, offset=offset),
+        requested_page(request) if query else 1,
+        settings.NEWSDESK_PAGE_SIZE,
+    )
+    return render(
+        request,
+        "newsdesk/listing.html",
+        {
+            "page": page,
+            "query": query,
+            "heading": f"Results for “{query}”" if query else "Search",
+            "page_title": f"Search: {query}" if query else "Search",
+            "empty_text": "No stories match every word of your search."
+            if query
+            else "Type words to search for.",
+        },
+    )
