@@ -1,15 +1,45 @@
 """All of newsdesk's tables, one module per concern (Zulip's `zerver/models/` layout)."""
 
-from newsdesk.models.articles import Article, ArticleHashtag, Category, ExtractionState, Hashtag
+from newsdesk.models.ai import AIResult
+from newsdesk.models.articles import (
+    Article,
+    ArticleEmbedding,
+    ArticleHashtag,
+    Category,
+    ExtractionState,
+    Hashtag,
+    RelatedArticle,
+    Story,
+)
+from newsdesk.models.readers import (
+    BannedWord,
+    Comment,
+    CommentReport,
+    Follow,
+    ModerationAction,
+    ReaderProfile,
+    SavedArticle,
+)
 from newsdesk.models.sources import Feed, FetchFailure, Source
 
 __all__ = [
+    "AIResult",
     "Article",
+    "ArticleEmbedding",
     "ArticleHashtag",
+    "BannedWord",
     "Category",
+    "Comment",
+    "CommentReport",
     "ExtractionState",
     "Feed",
     "FetchFailure",
+    "Follow",
     "Hashtag",
+    "ModerationAction",
+    "ReaderProfile",
+    "RelatedArticle",
+    "SavedArticle",
     "Source",
+    "Story",
 ]

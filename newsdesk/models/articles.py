@@ -51,6 +51,18 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     category = models.CharField(max_length=16, choices=Category.choices, default=Category.GENERAL)
+    category_confidence = models.FloatField(default=0.0)
+    # Set when an operator chose the category; the classifier then leaves it alone.
+    category_locked = models.BooleanField(default=False)
+
+    story = models.ForeignKey(
+        "newsdesk.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    # A syndicated copy (same wire text elsewhere) points at the earliest version we hold.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    simhash = models.BigIntegerField(null=True, blank=True, db_index=True)
     extraction = models.CharField(
         max_length=16, choices=ExtractionState.choices, default=ExtractionState.PENDING
     )
@@ -62,6 +74,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["category", "-published_at"], name="article_category_recent"),
             models.Index(fields=["source", "-published_at"], name="article_source_recent"),
+            models.Index(fields=["story", "published_at"], name="article_story_timeline"),
         ]
 
     def __str__(self) -> str:
@@ -101,3 +114,55 @@ class ArticleHashtag(models.Model):
         ordering = ["-weight"]
         constraints = [models.UniqueConstraint(fields=["article", "hashtag"], name="one_tag_per_article")]
         indexes = [models.Index(fields=["hashtag", "-published_at"], name="hashtag_recent")]
+
+
+class Story(models.Model):
+    """One event as many publishers tell it."""
+
+    title = models.TextField()
+    representative = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    centroid = models.BinaryField(blank=True, default=b"", help_text="mean embedding, float32")
+    article_count = models.IntegerField(default=0)
+    source_count = models.IntegerField(default=0, db_index=True)
+    first_published_at = models.DateTimeField(db_index=True)
+    last_published_at = models.DateTimeField(db_index=True)
+    # Breadth and freshness in one number, for ranking on the home page.
+    rank_score = models.FloatField(default=0.0, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-rank_score"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("story", args=[self.id])
+
+
+class ArticleEmbedding(models.Model):
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    model = models.CharField(max_length=200, help_text="which embedder made the vector")
+    dimensions = models.IntegerField()
+    vector = models.BinaryField(help_text="L2-normalised, float16")
+    published_at = models.DateTimeField(db_index=True)
+
+
+class RelatedArticle(models.Model):
+    """Related articles, computed at ingest so article pages stay fast."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [models.UniqueConstraint(fields=["article", "related"], name="one_related_pair")]

@@ -19,6 +19,8 @@ class Source(models.Model):
         max_length=16, choices=DisplayPolicy.choices, default=DisplayPolicy.SITE_DEFAULT, blank=True
     )
     is_active = models.BooleanField(default=True)
+    # Summaries cost compute; the operator chooses the sources worth precomputing at ingest.
+    precompute_summaries = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -48,6 +50,8 @@ class Feed(models.Model):
     kind = models.CharField(max_length=16, choices=FeedKind.choices, default=FeedKind.UNKNOWN, blank=True)
     # The publisher's own section ("world", "sport"), a prior for the article's category.
     section = models.CharField(max_length=32, blank=True)
+    # An operator's choice: every article of this feed gets this category.
+    category_override = models.CharField(max_length=16, blank=True)
 
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
