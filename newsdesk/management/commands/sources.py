@@ -1,0 +1,50 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from newsdesk.ingest.sources import SourceError, add_source, ensure_default_sources
+from newsdesk.models import Feed
+from newsdesk.pipeline import shared_fetcher
+
+
+class Command(BaseCommand):
+    help = "Add and list publishers' sources and feeds."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="add a feed URL, or a homepage that links to its feeds")
+        add.add_argument("url")
+        add.add_argument("--name", default="", help="publisher name (default: the feed's title)")
+        add.add_argument("--section", default="", help="the feed's section, a prior for its category")
+        sub.add_parser("list", help="every feed with its health")
+        sub.add_parser("load-defaults", help="load the default publisher list into an empty site")
+
+    def handle(self, *args, action, **options):
+        if action == "add":
+            try:
+                feeds = add_source(
+                    options["url"], shared_fetcher(), name=options["name"], section=options["section"]
+                )
+            except SourceError as error:
+                raise CommandError(str(error)) from error
+            for feed in feeds:
+                self.stdout.write(f"added {feed.source.name}: {feed.url}")
+        elif action == "list":
+            now = timezone.now()
+            for feed in Feed.objects.select_related("source"):
+                state = (
+                    f"disabled: {feed.disabled_reason}"
+                    if feed.disabled_at
+                    else (f"next poll in {max(0, int((feed.next_poll_at - now).total_seconds()))}s")
+                )
+                self.stdout.write(
+                    f"{feed.source.name}\t{feed.url}\tstatus={feed.last_status or '-'}\t"
+                    f"errors={feed.consecutive_errors}\t{state}"
+                )
+        else:
+            report = ensure_default_sources()
+            if report is None:
+                self.stdout.write(
+                    "sources already present (or NEWSDESK_LOAD_DEFAULT_SOURCES=0); nothing loaded"
+                )
+            else:
+                self.stdout.write(f"loaded {report.sources_created} sources, {report.feeds_created} feeds")

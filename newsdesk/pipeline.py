@@ -1,0 +1,213 @@
+"""An article's path, stage by stage: poll → fetch page → extract → enrich.
+
+Each stage is a plain function of ids, safe to repeat, and is run through the task
+layer (`newsdesk.tasks`): in process on the embedded default, on Celery workers at scale.
+"""
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from newsdesk.enrich.category import choose_category
+from newsdesk.enrich.hashtags import build_hashtags
+from newsdesk.extract import ExtractionError, extract_article
+from newsdesk.ingest.fetch import Fetcher, FetchError
+from newsdesk.ingest.poll import PollOutcome, due_feeds, poll_feed
+from newsdesk.models import Article, ExtractionState, Feed, FetchFailure
+from newsdesk.store.actions import (
+    clear_failure,
+    find_same_text,
+    pending_articles,
+    record_failure,
+    rekey_article,
+    replace_hashtags,
+)
+from newsdesk.store.identity import canonicalize_url, content_hash
+
+log = logging.getLogger(__name__)
+
+# A page that fails this often is shown from its feed entry instead.
+MAX_PAGE_ATTEMPTS = 3
+
+_fetcher: Fetcher | None = None
+_fetcher_lock = threading.Lock()
+
+
+def shared_fetcher() -> Fetcher:
+    """One fetcher per process, so per-host politeness holds across threads."""
+    global _fetcher
+    with _fetcher_lock:
+        if _fetcher is None:
+            _fetcher = Fetcher.from_settings()
+        return _fetcher
+
+
+def reset_shared_fetcher() -> None:
+    """Drop the process fetcher (settings changed, e.g. in tests)."""
+    global _fetcher
+    with _fetcher_lock:
+        if _fetcher is not None:
+            _fetcher.close()
+        _fetcher = None
+
+
+def poll_stage(feed_id: int) -> PollOutcome:
+    feed = Feed.objects.select_related("source").get(id=feed_id)
+    return poll_feed(feed, shared_fetcher())
+
+
+def extract_stage(article_id: str) -> str | None:
+    """Fetch and extract an article's page; returns the id it ends under (None if it was a duplicate).
+
+    When the page keeps failing the article stays, shown from its feed entry.
+    """
+    article = Article.objects.select_related("source", "feed").filter(id=article_id).first()
+    if article is None or article.extraction != ExtractionState.PENDING:
+        return article.id if article else None
+    Article.objects.filter(id=article.id).update(extract_attempts=article.extract_attempts + 1)
+    article.extract_attempts += 1
+    try:
+        result = shared_fetcher().get(article.url)
+        extracted = extract_article(result.content, url=result.url)
+    except (FetchError, ExtractionError) as error:
+        status = getattr(error, "status", None)
+        stage = FetchFailure.Stage.PAGE if isinstance(error, FetchError) else FetchFailure.Stage.EXTRACT
+        record_failure(article.url, stage, str(error), feed=article.feed, status_code=status)
+        permanent = isinstance(error, ExtractionError) or (status is not None and 400 <= status < 500)
+        if permanent or article.extract_attempts >= MAX_PAGE_ATTEMPTS:
+            Article.objects.filter(id=article.id).update(
+                extraction=ExtractionState.FEED, last_error=str(error)
+            )
+        else:
+            Article.objects.filter(id=article.id).update(last_error=str(error))
+        return article.id
+
+    clear_failure(article.url, FetchFailure.Stage.PAGE)
+    clear_failure(article.url, FetchFailure.Stage.EXTRACT)
+    article.title = extracted.title or article.title
+    article.text = extracted.text
+    article.html = extracted.html
+    article.description = extracted.description or article.description
+    article.authors = extracted.authors or article.authors
+    article.image_url = (extracted.image or article.image_url)[:2000]
+    article.language = extracted.language or article.language
+    article.site_name = extracted.site_name or article.site_name
+    article.tags = _merge_tags(article.tags, extracted.tags)
+    if extracted.published and not article.feed_id:
+        article.published_at = extracted.published
+    elif extracted.published and extracted.published < article.published_at:
+        article.published_at = extracted.published
+    article.modified_at = extracted.modified
+    article.content_hash = content_hash(extracted.text)
+    article.extraction = ExtractionState.PAGE
+    article.last_error = ""
+    article.save()
+
+    same = find_same_text(article)
+    if same is not None:
+        Article.objects.filter(id=article.id).delete()
+        return same.id
+    page_canonical = extracted.canonical_url
+    if page_canonical and _trustworthy_canonical(page_canonical, article.url):
+        article = rekey_article(article, page_canonical)
+    return article.id
+
+
+def enrich_stage(article_id: str) -> None:
+    """Every enrichment step, in order; each one is idempotent."""
+    article = Article.objects.select_related("source", "feed").filter(id=article_id).first()
+    if article is None:
+        return
+    classify(article)
+    tag(article)
+
+
+def classify(article: Article) -> None:
+    section = article.feed.section if article.feed else ""
+    url_section = urlsplit(article.url).path.strip("/").split("/")[0]
+    category = choose_category(feed_section=section, tags=[*article.tags, url_section])
+    if category != article.category:
+        article.category = category
+        Article.objects.filter(id=article.id).update(category=category)
+
+
+def tag(article: Article) -> None:
+    tags = build_hashtags(
+        feed_tags=article.tags,
+        title=article.title,
+        text=article.text,
+        source_name=article.source.name,
+        cap=settings.NEWSDESK_MAX_HASHTAGS,
+    )
+    replace_hashtags(article, tags)
+
+
+def process_article(article_id: str) -> str | None:
+    """Extract then enrich one article; the id it ends under."""
+    final_id = extract_stage(article_id)
+    if final_id is not None:
+        enrich_stage(final_id)
+    return final_id
+
+
+@dataclass
+class CrawlReport:
+    feeds_polled: int = 0
+    feeds_failed: int = 0
+    feeds_not_modified: int = 0
+    new_articles: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def crawl_once(*, workers: int | None = None) -> CrawlReport:
+    """Poll every due feed and process every new or pending article, in this process."""
+    from newsdesk import tasks
+
+    report = CrawlReport()
+    feeds = due_feeds()
+    with ThreadPoolExecutor(max_workers=workers or settings.NEWSDESK_CRAWL_WORKERS) as pool:
+        for outcome in pool.map(_in_thread(tasks.run_poll_inline), [f.id for f in feeds]):
+            report.feeds_polled += 1
+            if outcome.error:
+                report.feeds_failed += 1
+                report.errors.append(f"feed {outcome.feed_id}: {outcome.error}")
+            report.feeds_not_modified += outcome.not_modified
+            report.new_articles += len(outcome.new_article_ids)
+        # Pages left pending by an earlier crash or a transient error.
+        leftovers = pending_articles(limit=1000, max_attempts=MAX_PAGE_ATTEMPTS)
+        list(pool.map(_in_thread(tasks.run_article_inline), leftovers))
+    return report
+
+
+def _in_thread(function):
+    """Run `function` in a pool thread with its own, closed-after-use database connection."""
+
+    def run(arg):
+        close_old_connections()
+        try:
+            return function(arg)
+        finally:
+            connections.close_all()
+
+    return run
+
+
+def _merge_tags(first: list[str], second: list[str]) -> list[str]:
+    seen = {t.lower() for t in first}
+    return [*first, *[t for t in second if t.lower() not in seen]]
+
+
+def _trustworthy_canonical(canonical: str, page_url: str) -> bool:
+    """Publishers sometimes point every page's canonical at the homepage; ignore such links."""
+    declared, fetched = urlsplit(canonicalize_url(canonical)), urlsplit(canonicalize_url(page_url))
+    same_site = (
+        declared.hostname
+        and fetched.hostname
+        and (declared.hostname.removeprefix("www.") == fetched.hostname.removeprefix("www."))
+    )
+    return bool(same_site) and declared.path not in ("", "/")
