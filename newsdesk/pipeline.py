@@ -12,9 +12,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.utils import timezone
 
-from newsdesk.enrich.category import choose_category
+from newsdesk.ai.features import precompute_summary
+from newsdesk.enrich.categories import article_category
+from newsdesk.enrich.dedup import mark_copies
 from newsdesk.enrich.hashtags import build_hashtags
+from newsdesk.enrich.hashtags.learned import learned_aliases
+from newsdesk.enrich.language import label_language
+from newsdesk.enrich.related import relate_article
+from newsdesk.enrich.stories.actions import join_story
+from newsdesk.enrich.vectors import embed_article
 from newsdesk.extract import ExtractionError, extract_article
 from newsdesk.ingest.fetch import Fetcher, FetchError
 from newsdesk.ingest.poll import PollOutcome, due_feeds, poll_feed
@@ -22,10 +30,12 @@ from newsdesk.models import Article, ExtractionState, Feed, FetchFailure
 from newsdesk.store.actions import (
     clear_failure,
     find_same_text,
+    give_up_on_pages,
     pending_articles,
     record_failure,
     rekey_article,
     replace_hashtags,
+    unenriched_articles,
 )
 from newsdesk.store.identity import canonicalize_url, content_hash
 
@@ -78,8 +88,9 @@ def extract_stage(article_id: str) -> str | None:
         status = getattr(error, "status", None)
         stage = FetchFailure.Stage.PAGE if isinstance(error, FetchError) else FetchFailure.Stage.EXTRACT
         record_failure(article.url, stage, str(error), feed=article.feed, status_code=status)
-        permanent = isinstance(error, ExtractionError) or (status is not None and 400 <= status < 500)
-        if permanent or article.extract_attempts >= MAX_PAGE_ATTEMPTS:
+        # A 404, a redirect loop, an oversized body or a robots.txt refusal will not heal on retry.
+        transient = isinstance(error, FetchError) and error.transient
+        if not transient or article.extract_attempts >= MAX_PAGE_ATTEMPTS:
             Article.objects.filter(id=article.id).update(
                 extraction=ExtractionState.FEED, last_error=str(error)
             )
@@ -123,17 +134,23 @@ def enrich_stage(article_id: str) -> None:
     article = Article.objects.select_related("source", "feed").filter(id=article_id).first()
     if article is None:
         return
+    label_language(article)
     classify(article)
     tag(article)
+    vector = embed_article(article)
+    mark_copies(article)
+    join_story(article, vector)
+    relate_article(article)
+    precompute_summary(article)
+    Article.objects.filter(id=article.id).update(enriched_at=timezone.now())
 
 
 def classify(article: Article) -> None:
-    section = article.feed.section if article.feed else ""
-    url_section = urlsplit(article.url).path.strip("/").split("/")[0]
-    category = choose_category(feed_section=section, tags=[*article.tags, url_section])
-    if category != article.category:
-        article.category = category
-        Article.objects.filter(id=article.id).update(category=category)
+    decision = article_category(article)
+    if decision is None or decision == (article.category, article.category_confidence):
+        return
+    article.category, article.category_confidence = decision
+    Article.objects.filter(id=article.id).update(category=decision[0], category_confidence=decision[1])
 
 
 def tag(article: Article) -> None:
@@ -143,6 +160,7 @@ def tag(article: Article) -> None:
         text=article.text,
         source_name=article.source.name,
         cap=settings.NEWSDESK_MAX_HASHTAGS,
+        aliases=learned_aliases(),
     )
     replace_hashtags(article, tags)
 
@@ -171,26 +189,38 @@ def crawl_once(*, workers: int | None = None) -> CrawlReport:
     report = CrawlReport()
     feeds = due_feeds()
     with ThreadPoolExecutor(max_workers=workers or settings.NEWSDESK_CRAWL_WORKERS) as pool:
-        for outcome in pool.map(_in_thread(tasks.run_poll_inline), [f.id for f in feeds]):
+        outcomes = pool.map(_in_thread(tasks.run_poll_inline), [f.id for f in feeds])
+        for feed, outcome in zip(feeds, outcomes, strict=True):
             report.feeds_polled += 1
+            if outcome is None:
+                outcome = PollOutcome(feed_id=feed.id, error="the poll crashed; see the log")
             if outcome.error:
                 report.feeds_failed += 1
                 report.errors.append(f"feed {outcome.feed_id}: {outcome.error}")
             report.feeds_not_modified += outcome.not_modified
             report.new_articles += len(outcome.new_article_ids)
         # Pages left pending by an earlier crash or a transient error.
+        give_up_on_pages(MAX_PAGE_ATTEMPTS)
         leftovers = pending_articles(limit=1000, max_attempts=MAX_PAGE_ATTEMPTS)
         list(pool.map(_in_thread(tasks.run_article_inline), leftovers))
+        # Extracted, but a crash came before enrichment finished.
+        list(pool.map(_in_thread(tasks.run_enrich_inline), unenriched_articles(limit=1000)))
     return report
 
 
 def _in_thread(function):
-    """Run `function` in a pool thread with its own, closed-after-use database connection."""
+    """Run `function` in a pool thread with its own database connection.
+
+    A crash is logged and gives None: one bad feed or page never stops the crawl.
+    """
 
     def run(arg):
         close_old_connections()
         try:
             return function(arg)
+        except Exception:
+            log.exception("%s(%r) failed", function.__name__, arg)
+            return None
         finally:
             connections.close_all()
 

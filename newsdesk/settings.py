@@ -78,7 +78,12 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'newsdesk.sqlite3'}")}
+# An empty DATABASE_URL means the default, as if it were unset.
+DATABASES = {
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'newsdesk.sqlite3'}"
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the crawler writes; IMMEDIATE avoids
     # "database is locked" on lock upgrades inside write transactions.
@@ -121,7 +126,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("NEWSDESK_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        # One line per task is noise when tasks run in process.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # --- Task layer: Celery with Redis at scale, in-process (eager) on the embedded default.
@@ -159,3 +169,181 @@ NEWSDESK_DISPLAY_POLICY = env.str("NEWSDESK_DISPLAY_POLICY", default="full")
 NEWSDESK_EXCERPT_WORDS = env.int("NEWSDESK_EXCERPT_WORDS", default=60)
 NEWSDESK_MAX_HASHTAGS = env.int("NEWSDESK_MAX_HASHTAGS", default=8)
 NEWSDESK_PAGE_SIZE = env.int("NEWSDESK_PAGE_SIZE", default=20)
+
+# --- Embeddings, nearest neighbours, related articles (newsdesk/enrich/{embeddings,vectors}, related.py).
+# Default: all-MiniLM-L6-v2 on the CPU. Another local ONNX encoder: set the model (and tokenizer) path.
+NEWSDESK_EMBEDDING_MODEL_PATH = env.str("NEWSDESK_EMBEDDING_MODEL_PATH", default="")
+NEWSDESK_EMBEDDING_TOKENIZER_PATH = env.str("NEWSDESK_EMBEDDING_TOKENIZER_PATH", default="")
+# An OpenAI-compatible endpoint instead: base URL (POST {url}/embeddings), model name, optional key.
+NEWSDESK_EMBEDDING_URL = env.str("NEWSDESK_EMBEDDING_URL", default="")
+NEWSDESK_EMBEDDING_MODEL = env.str("NEWSDESK_EMBEDDING_MODEL", default="")
+NEWSDESK_EMBEDDING_API_KEY = env.str("NEWSDESK_EMBEDDING_API_KEY", default="")
+NEWSDESK_EMBEDDING_TIMEOUT = env.float("NEWSDESK_EMBEDDING_TIMEOUT", default=30.0)
+# The endpoint's vector size, when known; otherwise asked of it once.
+NEWSDESK_EMBEDDING_DIMENSIONS = env.int("NEWSDESK_EMBEDDING_DIMENSIONS", default=0)
+# Neighbour search looks this far back (the in-memory index holds this window).
+NEWSDESK_VECTOR_WINDOW_DAYS = env.int("NEWSDESK_VECTOR_WINDOW_DAYS", default=30)
+# Related articles stored per article (pages show up to 6).
+NEWSDESK_RELATED_STORED = env.int("NEWSDESK_RELATED_STORED", default=8)
+
+# --- Beyond one machine: page cache, rate limits, Celery at scale, health and metrics
+# (newsdesk/web/{cache,ratelimit}.py, newsdesk/web/ops/, newsdesk/tasks.py; see docs/deploy.md).
+# Anonymous pages are cached this long at most; content changes invalidate them sooner. 0 turns it off.
+NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=300)
+# Without a shared cache (no REDIS_URL) the web and crawler processes of one machine share
+# the content generation through this small file.
+NEWSDESK_CONTENT_GENERATION_FILE = env.str(
+    "NEWSDESK_CONTENT_GENERATION_FILE", default=str(VAR_DIR / "content-generation")
+)
+# How many reverse proxies (nginx = 1) append to X-Forwarded-For; 0 trusts none of it.
+NEWSDESK_TRUSTED_PROXY_COUNT = env.int("NEWSDESK_TRUSTED_PROXY_COUNT", default=0)
+if NEWSDESK_TRUSTED_PROXY_COUNT:
+    # Our proxy terminates TLS and says so; Django then builds https:// links and secure cookies.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+NEWSDESK_RATELIMIT_ENABLED = env.bool("NEWSDESK_RATELIMIT_ENABLED", default=True)
+# Who may read /metrics (addresses or networks), after the proxy rule above.
+NEWSDESK_METRICS_ALLOWED_IPS = env.list("NEWSDESK_METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+# Database gauges on /metrics are counted at most this often (a full count on a big archive costs).
+NEWSDESK_METRICS_CACHE_SECONDS = env.int("NEWSDESK_METRICS_CACHE_SECONDS", default=15)
+NEWSDESK_HEALTH_CHECK_BROKER = env.bool("NEWSDESK_HEALTH_CHECK_BROKER", default=True)
+MIDDLEWARE.insert(0, "newsdesk.web.ops.middleware.RequestMetricsMiddleware")
+
+# A task whose worker died is handed to another worker after this long; it must exceed the
+# longest task (CELERY_TASK_TIME_LIMIT), or slow tasks would run twice (harmless, but wasted).
+NEWSDESK_TASK_VISIBILITY_TIMEOUT = env.int("NEWSDESK_TASK_VISIBILITY_TIMEOUT", default=900)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("NEWSDESK_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("NEWSDESK_TASK_TIME_LIMIT", default=300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": NEWSDESK_TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": min(10, NEWSDESK_TASK_VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("NEWSDESK_WORKER_MAX_TASKS_PER_CHILD", default=1000)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A feed poll or page fetch queued this long ago and still not done is queued again (a message
+# lost with the broker, or a page that failed transiently).
+NEWSDESK_REQUEUE_AFTER_SECONDS = env.int("NEWSDESK_REQUEUE_AFTER_SECONDS", default=600)
+# Per-host politeness across every worker, through Redis (only with REDIS_URL).
+NEWSDESK_SHARED_HOST_LIMITS = env.bool("NEWSDESK_SHARED_HOST_LIMITS", default=bool(REDIS_URL))
+CELERY_BEAT_SCHEDULE = {
+    "poll-due-feeds": {
+        "task": "newsdesk.tasks.poll_due_feeds",
+        "schedule": float(NEWSDESK_SCHEDULER_INTERVAL),
+    },
+}
+
+# --- AI panel (newsdesk/ai/): "extractive" runs offline; "openai" is any OpenAI-compatible endpoint.
+NEWSDESK_AI_PROVIDER = env.str("NEWSDESK_AI_PROVIDER", default="extractive")
+NEWSDESK_LLM_BASE_URL = env.str("NEWSDESK_LLM_BASE_URL", default="http://127.0.0.1:11434/v1")
+NEWSDESK_LLM_MODEL = env.str("NEWSDESK_LLM_MODEL", default="")
+NEWSDESK_LLM_API_KEY = env.str("NEWSDESK_LLM_API_KEY", default="")
+# Seconds to connect and between streamed pieces; failed calls are retried this often.
+NEWSDESK_LLM_TIMEOUT = env.float("NEWSDESK_LLM_TIMEOUT", default=30.0)
+NEWSDESK_LLM_RETRIES = env.int("NEWSDESK_LLM_RETRIES", default=2)
+NEWSDESK_LLM_MAX_TOKENS = env.int("NEWSDESK_LLM_MAX_TOKENS", default=600)
+# Uncached panel requests allowed per window, per IP address and per signed-in reader.
+NEWSDESK_AI_RATE_PER_IP = env.int("NEWSDESK_AI_RATE_PER_IP", default=30)
+NEWSDESK_AI_RATE_PER_USER = env.int("NEWSDESK_AI_RATE_PER_USER", default=60)
+NEWSDESK_AI_RATE_WINDOW = env.int("NEWSDESK_AI_RATE_WINDOW", default=600)
+NEWSDESK_AI_MAX_QUESTION_CHARS = env.int("NEWSDESK_AI_MAX_QUESTION_CHARS", default=300)
+# Languages "Translate" offers: the site's UI languages unless set.
+NEWSDESK_AI_TRANSLATE_LANGUAGES = env.list(
+    "NEWSDESK_AI_TRANSLATE_LANGUAGES", default=[code for code, _ in LANGUAGES]
+)
+
+# --- PostgreSQL (DATABASE_URL=postgres://user:password@host:port/name; docs/deploy.md).
+# A kept-alive connection is checked before a request reuses it, so a database restart or
+# failover costs one reconnect, not a failed page. The URL's ?conn_health_checks= wins.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# Stories (newsdesk/enrich/stories): a story closes after this many hours without a new article;
+# the burst bonus favours the story that received an article seconds ago (0 turns it off).
+NEWSDESK_STORY_WINDOW_HOURS = env.float("NEWSDESK_STORY_WINDOW_HOURS", default=72.0)
+NEWSDESK_STORY_BURST_BONUS = env.float("NEWSDESK_STORY_BURST_BONUS", default=2.0)
+
+# --- Readers: accounts (django-allauth), comments, moderation, follows
+# (newsdesk/web/{accounts,comments,moderation,follows}; docs in newsdesk/web/accounts/__init__.py).
+INSTALLED_APPS += ["allauth", "allauth.account"]
+MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+TEMPLATES[0]["OPTIONS"].setdefault("libraries", {}).update(
+    {
+        "newsdesk_comments": "newsdesk.web.comments.templatetags",
+        "newsdesk_follows": "newsdesk.web.follows.templatetags",
+    }
+)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_SIGNUP_FORM_CLASS = "newsdesk.web.accounts.forms.DisplayNameSignupForm"
+# Bots fill every field; people never see this one.
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_USER_DISPLAY = "newsdesk.web.accounts.lib.display_name"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ALLAUTH_TRUSTED_PROXY_COUNT = NEWSDESK_TRUSTED_PROXY_COUNT
+# Failed logins: per address, and per account being guessed at (allauth's "key").
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("NEWSDESK_LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
+    "signup": env.str("NEWSDESK_SIGNUP_RATE", default="10/h/ip"),
+}
+
+# Mail: printed on the console unless an SMTP server is configured, as
+# NEWSDESK_EMAIL_URL=smtp+tls://user:password@host:587 or Django's EMAIL_HOST, EMAIL_PORT, ...
+if env.str("NEWSDESK_EMAIL_URL", default=""):
+    globals().update(env.email_url("NEWSDESK_EMAIL_URL"))
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("NEWSDESK_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Comments: authors may edit this long; this many reports from distinct readers hide a comment;
+# accounts younger than this have comments with links held for review.
+NEWSDESK_COMMENT_EDIT_MINUTES = env.int("NEWSDESK_COMMENT_EDIT_MINUTES", default=15)
+NEWSDESK_COMMENT_HIDE_AFTER_REPORTS = env.int("NEWSDESK_COMMENT_HIDE_AFTER_REPORTS", default=3)
+NEWSDESK_COMMENT_NEW_ACCOUNT_DAYS = env.int("NEWSDESK_COMMENT_NEW_ACCOUNT_DAYS", default=3)
+NEWSDESK_COMMENT_MAX_CHARS = env.int("NEWSDESK_COMMENT_MAX_CHARS", default=4000)
+NEWSDESK_COMMENTS_PAGE_SIZE = env.int("NEWSDESK_COMMENTS_PAGE_SIZE", default=20)
+# Comments (and reports) allowed per window, per account and per IP address.
+NEWSDESK_COMMENT_RATE_PER_USER = env.int("NEWSDESK_COMMENT_RATE_PER_USER", default=5)
+NEWSDESK_COMMENT_RATE_PER_IP = env.int("NEWSDESK_COMMENT_RATE_PER_IP", default=20)
+NEWSDESK_COMMENT_RATE_WINDOW = env.int("NEWSDESK_COMMENT_RATE_WINDOW", default=300)
+
+# --- Production over HTTPS: a deploy sets NEWSDESK_HTTPS=1 (plain-HTTP `make run` leaves it off).
+NEWSDESK_HTTPS = env.bool("NEWSDESK_HTTPS", default=False)
+if NEWSDESK_HTTPS:
+    SECURE_SSL_REDIRECT = env.bool("NEWSDESK_SSL_REDIRECT", default=True)
+    # Probes and scrapers inside the machine speak plain HTTP to the app server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("NEWSDESK_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("NEWSDESK_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("NEWSDESK_HSTS_PRELOAD", default=True)
+    ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

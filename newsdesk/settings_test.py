@@ -5,5 +5,13 @@ import os
 os.environ.setdefault("NEWSDESK_ALLOW_PRIVATE_NETWORKS", "1")
 os.environ.setdefault("NEWSDESK_HOST_DELAY", "0")
 os.environ.setdefault("NEWSDESK_LOAD_DEFAULT_SOURCES", "0")
+# Tests roll their writes back, so no commit ever invalidates a cached page between tests;
+# the page cache's own tests turn it on (newsdesk/web/test_cache.py).
+os.environ.setdefault("NEWSDESK_PAGE_CACHE_SECONDS", "0")
 
 from newsdesk.settings import *  # noqa: E402,F403
+
+# The crawler writes from several threads; an in-memory SQLite test database refuses a
+# second writer at once ("table is locked"), a file database waits as production does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-newsdesk.sqlite3")}  # noqa: F405

@@ -3,25 +3,66 @@
 With no broker configured (the embedded default) Celery runs tasks eagerly, in
 process; with `CELERY_BROKER_URL`/`REDIS_URL` set, the same calls go to workers.
 `newsdesk crawl --once` always runs in process, whatever is configured.
+
+Stages chain: poll_feed → fetch_article (fetch and extract) → enrich_article. Fetching
+waits on the network and enriching on the CPU, so they have their own queues
+("ingest", "enrich") and operators size the workers of each apart (docs/deploy.md).
+
+Nothing is lost when a worker dies: tasks are acknowledged only once done
+(acks_late; a message whose worker vanished is handed out again after the broker's
+visibility timeout), every stage is safe to repeat, and the periodic tick queues
+again any article still waiting for its page (a message lost with the broker itself).
 """
 
+import logging
+import math
 import os
+import random
 import threading
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from celery import Celery, Task
+from celery.signals import task_failure, task_retry, task_success
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
 
 app = Celery("newsdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
+INGEST, ENRICH = "ingest", "enrich"
+QUEUES = (INGEST, ENRICH)
+app.conf.task_default_queue = INGEST
+app.conf.task_queues = [Queue(name) for name in QUEUES]
+app.conf.task_routes = {"newsdesk.tasks.enrich_article": {"queue": ENRICH}}
+
+# Pending articles queued again per tick, at most (the next tick takes the rest).
+REQUEUE_BATCH = 1000
+# Errors worth another try later: the network, a locked or restarting database.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (ConnectionError, TimeoutError)
+RETRY_POLICY = {"retry_backoff": 5, "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 6}
+
 _local = threading.local()
+log = logging.getLogger(__name__)
+
+
+def _transient_errors() -> tuple[type[Exception], ...]:
+    from django.db import InterfaceError, OperationalError
+
+    return (*TRANSIENT_ERRORS, OperationalError, InterfaceError)
 
 
 def dispatch(task: Task, *args) -> None:
-    """Queue `task`, or run it right here when this thread is working in process."""
+    """Queue `task`, or run it right here when this thread is working in process.
+
+    As on a worker, a failing task does not fail the task that queued it: it is logged,
+    and its article waits for the scheduler's next pass.
+    """
     if getattr(_local, "inline", False) or app.conf.task_always_eager:
-        task.apply(args=args, throw=True)
+        result = task.apply(args=args, throw=False)
+        if result.failed():
+            log.error("task %s%r failed:\n%s", task.name, args, result.traceback)
     else:
         task.delay(*args)
 
@@ -35,32 +76,155 @@ def _run_inline(task: Task, *args):
         _local.inline = previous
 
 
-@app.task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def poll_feed(feed_id: int) -> dict:
+@app.task(bind=True, acks_late=True, autoretry_for=_transient_errors(), **RETRY_POLICY)
+def poll_feed(self: Task, feed_id: int) -> dict:
+    from newsdesk.models import Feed
     from newsdesk.pipeline import poll_stage
 
+    url = Feed.objects.filter(id=feed_id).values_list("url", flat=True).first()
+    if url is None:
+        return {"feed_id": feed_id, "error": "no such feed"}
+    _wait_for_host_turn(self, url)
     outcome = poll_stage(feed_id)
     for article_id in outcome.new_article_ids:
-        dispatch(process_article, article_id)
+        dispatch(fetch_article, article_id)
     return outcome.__dict__
 
 
-@app.task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def process_article(article_id: str) -> str | None:
-    from newsdesk.pipeline import process_article as process
+@app.task(bind=True, acks_late=True, autoretry_for=_transient_errors(), **RETRY_POLICY)
+def fetch_article(self: Task, article_id: str) -> str | None:
+    """Fetch and extract the page; the article then goes to enrichment under its final id."""
+    from newsdesk.models import Article, ExtractionState
+    from newsdesk.pipeline import extract_stage
 
-    return process(article_id)
+    waiting = Article.objects.filter(id=article_id, extraction=ExtractionState.PENDING)
+    url = waiting.values_list("url", flat=True).first()
+    if url is not None:
+        _wait_for_host_turn(self, url)
+    final_id = extract_stage(article_id)
+    if final_id is not None:
+        dispatch(enrich_article, final_id)
+    return final_id
 
 
-@app.task
+@app.task(acks_late=True, autoretry_for=_transient_errors(), **RETRY_POLICY)
+def enrich_article(article_id: str) -> None:
+    from newsdesk.pipeline import enrich_stage
+    from newsdesk.web.cache import bump_content_generation
+
+    enrich_stage(article_id)
+    # Some enrichment writes are bulk updates, which send no model signals.
+    bump_content_generation([article_id])
+
+
+@app.task(acks_late=True, autoretry_for=_transient_errors(), **RETRY_POLICY)
 def poll_due_feeds() -> int:
-    """The periodic tick: queue a poll for every feed that is due."""
-    from newsdesk.ingest.poll import due_feeds
+    """The periodic tick: queue a poll for every feed that is due, and any page left waiting."""
+    from django.conf import settings
+    from django.utils import timezone
 
-    feeds = due_feeds()
-    for feed in feeds:
-        dispatch(poll_feed, feed.id)
-    return len(feeds)
+    from newsdesk.ingest.poll import due_feeds
+    from newsdesk.models import Feed
+
+    now = timezone.now()
+    feed_ids = [feed.id for feed in due_feeds()]
+    # Claim them: a feed whose poll waits in a long queue is not queued again by every tick;
+    # the poll sets the real next time, and a poll whose message was lost falls due again.
+    Feed.objects.filter(id__in=feed_ids, next_poll_at__lte=now).update(
+        next_poll_at=now + timedelta(seconds=settings.NEWSDESK_REQUEUE_AFTER_SECONDS)
+    )
+    for feed_id in feed_ids:
+        dispatch(poll_feed, feed_id)
+    requeue_waiting_articles()
+    return len(feed_ids)
+
+
+def requeue_waiting_articles() -> int:
+    """Queue again pages still pending long after discovery: lost with a broker, or failed transiently."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from newsdesk.models import Article, ExtractionState
+    from newsdesk.pipeline import MAX_PAGE_ATTEMPTS
+    from newsdesk.store.actions import give_up_on_pages
+
+    grace = settings.NEWSDESK_REQUEUE_AFTER_SECONDS
+    give_up_on_pages(MAX_PAGE_ATTEMPTS)
+    stale = (
+        Article.objects.filter(
+            extraction=ExtractionState.PENDING,
+            extract_attempts__lt=MAX_PAGE_ATTEMPTS,
+            discovered_at__lt=timezone.now() - timedelta(seconds=grace),
+        )
+        .order_by("discovered_at")
+        .values_list("id", flat=True)[:REQUEUE_BATCH]
+    )
+    queued = 0
+    for article_id in stale:
+        # Once per grace period, however many ticks see it still waiting in a long queue.
+        if cache.add(f"newsdesk:requeued:{article_id}", 1, grace):
+            dispatch(fetch_article, article_id)
+            queued += 1
+    # Extracted (or given up on) but never enriched: an enrich message was lost.
+    unenriched = (
+        Article.objects.exclude(extraction=ExtractionState.PENDING)
+        .filter(enriched_at__isnull=True, discovered_at__lt=timezone.now() - timedelta(seconds=grace))
+        .order_by("discovered_at")
+        .values_list("id", flat=True)[:REQUEUE_BATCH]
+    )
+    for article_id in unenriched:
+        if cache.add(f"newsdesk:reenriched:{article_id}", 1, grace):
+            dispatch(enrich_article, article_id)
+            queued += 1
+    return queued
+
+
+def _wait_for_host_turn(task: Task, url: str) -> None:
+    """Space requests to one host across every worker (per-process spacing is the fetcher's job).
+
+    Only with a shared cache and a host delay; a task that finds the host busy is
+    put back with a countdown instead of holding a worker.
+    """
+    from django.conf import settings
+
+    delay = settings.NEWSDESK_HOST_DELAY
+    if not settings.NEWSDESK_SHARED_HOST_LIMITS or delay <= 0 or getattr(_local, "inline", False):
+        return
+    host = urlsplit(url).hostname or ""
+    if host and not claim_host_turn(host, delay):
+        raise task.retry(countdown=delay * (1 + random.random()), max_retries=None)
+
+
+def claim_host_turn(host: str, delay: float) -> bool:
+    """True when nobody, in any process sharing the cache, claimed `host` in the last `delay` seconds.
+
+    The cache counts whole seconds, so a fractional delay is rounded up.
+    """
+    from django.core.cache import cache
+
+    return cache.add(f"newsdesk:host-turn:{host}", 1, max(1, math.ceil(delay)))
+
+
+def pipeline_task_names() -> list[str]:
+    tasks = (poll_due_feeds, poll_feed, fetch_article, enrich_article)
+    return [task.name.rsplit(".", 1)[1] for task in tasks]
+
+
+def _count(outcome: str):
+    def handler(sender: Task | None = None, **kwargs) -> None:
+        from newsdesk.web.ops.metrics import increment
+
+        if sender is not None and sender.name.startswith("newsdesk.tasks."):
+            increment(f"task:{sender.name.rsplit('.', 1)[1]}:{outcome}")
+
+    return handler
+
+
+_count_success, _count_failure, _count_retry = _count("succeeded"), _count("failed"), _count("retried")
+task_success.connect(_count_success, weak=False)
+task_failure.connect(_count_failure, weak=False)
+task_retry.connect(_count_retry, weak=False)
 
 
 def run_poll_inline(feed_id: int):
@@ -70,4 +234,8 @@ def run_poll_inline(feed_id: int):
 
 
 def run_article_inline(article_id: str) -> str | None:
-    return _run_inline(process_article, article_id)
+    return _run_inline(fetch_article, article_id)
+
+
+def run_enrich_inline(article_id: str) -> None:
+    _run_inline(enrich_article, article_id)

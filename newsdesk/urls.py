@@ -4,5 +4,15 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("newsdesk.web.ops.urls")),
+    path("accounts/", include("allauth.urls")),
 ]
 urlpatterns += i18n_patterns(path("", include("newsdesk.web.pages.urls")), prefix_default_language=True)
+# Readers: accounts, comments, moderation, follows (newsdesk/web/{accounts,comments,moderation,follows}).
+urlpatterns += i18n_patterns(
+    path("", include("newsdesk.web.accounts.urls")),
+    path("", include("newsdesk.web.comments.urls")),
+    path("", include("newsdesk.web.moderation.urls")),
+    path("", include("newsdesk.web.follows.urls")),
+    prefix_default_language=True,
+)

@@ -1,19 +1,186 @@
-"""Related articles, v1: stories that share hashtags, close in time, from a mix of publishers.
+"""Related articles: other stories close in meaning, close in time, from a mix of publishers.
 
-A later version replaces the scoring with semantic similarity; callers rely only on
-`related_articles(article, limit)`.
+v2 is computed at ingest (`relate_article`) from the article vectors and stored as
+RelatedArticle rows, so a page only reads them (`related_articles`). Copies of the article
+and articles of its own story are never "related": the story page shows those.
+Articles without stored rows (not embedded yet, or ingested before v2) get v1: shared
+hashtags, then the newest of the same category.
 """
 
+import math
 from collections import Counter, defaultdict
+from datetime import timedelta
 
-from newsdesk.models import Article, ArticleHashtag
+from django.conf import settings
+from django.db import transaction
 
-# How many recent taggings per shared hashtag to consider; keeps popular tags (#India) cheap.
-CANDIDATES_PER_HASHTAG = 200
-# Articles this many days apart score half as much as same-day ones.
+from newsdesk.enrich.vectors import VectorIndex, get_vector_index, load_vectors
+from newsdesk.models import Article, ArticleHashtag, RelatedArticle
+
+# Nearest neighbours fetched before exclusions and the variety pick.
+CANDIDATES = 60
+# Below this cosine an article is about something else (MiniLM: unrelated news sits near 0.1).
+MIN_SIMILARITY = 0.35
+# Above this it is the same text reworded or syndicated, which dedup may not have caught.
+MAX_SIMILARITY = 0.95
+# Time decay of the score: halves the time-dependent part every this many days apart...
 TIME_HALF_LIFE_DAYS = 3.0
-# Each article already picked from a source halves the next one's score from that source.
+# ...down to this share, so a close match from last month still beats a loose one from today.
+TIME_FLOOR = 0.5
+# Each article already picked from the same source, or the same story, multiplies the next one's
+# score by this, so a list is not five takes from one publisher or five pieces of one event.
 SAME_SOURCE_PENALTY = 0.5
+SAME_STORY_PENALTY = 0.5
+# A new article is offered to this many of its closest neighbours' lists.
+OFFER_TO = 20
+# v1: how many recent taggings per shared hashtag to consider; keeps popular tags (#India) cheap.
+CANDIDATES_PER_HASHTAG = 200
+
+_FIELDS = ("id", "source_id", "canonical_url", "content_hash", "duplicate_of_id", "story_id", "published_at")
+
+
+def related_articles(article: Article, limit: int = 6) -> list[Article]:
+    """Up to `limit` articles related to `article`: the stored ones, else v1's picks."""
+    stored = (
+        RelatedArticle.objects.filter(article_id=article.id)
+        .select_related("related__source")
+        .defer("related__html")
+        .order_by("-score")
+    )
+    # Stories merge after the list was stored; re-check the exclusions, they cost nothing here.
+    picked = [row.related for row in stored if not _excluded(row.related, article)][:limit]
+    if not picked:
+        picked = _related_by_hashtags(article, limit)
+    return picked
+
+
+def relate_article(article: Article, index: VectorIndex | None = None) -> list[RelatedArticle]:
+    """Compute and store `article`'s related list, and offer `article` to its neighbours' lists."""
+    vectors = load_vectors([article.id])
+    if article.id not in vectors:
+        return []
+    window = timedelta(days=settings.NEWSDESK_VECTOR_WINDOW_DAYS)
+    neighbours = (index or get_vector_index()).search(
+        vectors[article.id], k=CANDIDATES, since=article.published_at - window, exclude_ids={article.id}
+    )
+    similarity = {
+        article_id: score for article_id, score in neighbours if MIN_SIMILARITY <= score < MAX_SIMILARITY
+    }
+    candidates = Article.objects.only(*_FIELDS).in_bulk(list(similarity))
+    scored = sorted(
+        (
+            (similarity[c.id] * _time_factor(c, article), c)
+            for c in candidates.values()
+            if not _excluded(c, article)
+        ),
+        key=lambda pair: (pair[0], pair[1].published_at),
+        reverse=True,
+    )
+    limit = settings.NEWSDESK_RELATED_STORED
+    picked = _pick_varied(scored, limit)
+    rows = [RelatedArticle(article_id=article.id, related_id=c.id, score=score) for score, c in picked]
+    with transaction.atomic():
+        RelatedArticle.objects.filter(article_id=article.id).delete()
+        RelatedArticle.objects.bulk_create(rows)
+        for score, candidate in scored[:OFFER_TO]:
+            _offer(candidate.id, article.id, score, limit)
+    return rows
+
+
+def _offer(owner_id: str, newcomer_id: str, score: float, limit: int) -> None:
+    """Put the newcomer in an older article's list if that list has room or a weaker entry.
+
+    Cheap on purpose: one small query per neighbour, no re-ranking of the owner's list
+    (its variety pick is redone whenever the owner itself is related again).
+    """
+    current = list(RelatedArticle.objects.filter(article_id=owner_id).values_list("related_id", "score"))
+    if any(related_id == newcomer_id for related_id, _ in current):
+        return
+    if len(current) >= limit:
+        weakest_id, weakest = min(current, key=lambda pair: pair[1])
+        if score <= weakest:
+            return
+        RelatedArticle.objects.filter(article_id=owner_id, related_id=weakest_id).delete()
+    RelatedArticle.objects.create(article_id=owner_id, related_id=newcomer_id, score=score)
+
+
+def _excluded(candidate: Article, article: Article) -> bool:
+    """The article itself, a copy of it (same page, same text, a syndication link), or its own story."""
+    if candidate.id == article.id or candidate.canonical_url == article.canonical_url:
+        return True
+    if article.content_hash and candidate.content_hash == article.content_hash:
+        return True
+    if article.id == candidate.duplicate_of_id or candidate.id == article.duplicate_of_id:
+        return True
+    if article.duplicate_of_id and candidate.duplicate_of_id == article.duplicate_of_id:
+        return True
+    return article.story_id is not None and candidate.story_id == article.story_id
+
+
+def _time_factor(candidate: Article, article: Article) -> float:
+    days_apart = abs((candidate.published_at - article.published_at).total_seconds()) / 86400
+    return TIME_FLOOR + (1 - TIME_FLOOR) * math.pow(0.5, days_apart / TIME_HALF_LIFE_DAYS)
+
+
+def _pick_varied(ranked: list[tuple[float, Article]], limit: int) -> list[tuple[float, Article]]:
+    """Greedy pick: a second article from one source, or one story, must still beat the rest.
+
+    Copies among the candidates (one wire text on several sites) count once.
+    """
+    picked: list[tuple[float, Article]] = []
+    per_source: Counter[int] = Counter()
+    per_story: Counter[int] = Counter()
+    seen_texts: set[str] = set()
+    pool = list(ranked)
+
+    def adjusted(pair: tuple[float, Article]) -> float:
+        score, candidate = pair
+        penalty = SAME_SOURCE_PENALTY ** per_source[candidate.source_id]
+        if candidate.story_id is not None:
+            penalty *= SAME_STORY_PENALTY ** per_story[candidate.story_id]
+        return score * penalty
+
+    while pool and len(picked) < limit:
+        best = max(range(len(pool)), key=lambda i: adjusted(pool[i]))
+        score, chosen = pool.pop(best)
+        text_key = chosen.content_hash or chosen.id
+        original = chosen.duplicate_of_id or chosen.id
+        if text_key in seen_texts or original in seen_texts:
+            continue
+        seen_texts.update({text_key, original})
+        picked.append((score, chosen))
+        per_source[chosen.source_id] += 1
+        if chosen.story_id is not None:
+            per_story[chosen.story_id] += 1
+    return picked
+
+
+def _related_by_hashtags(article: Article, limit: int) -> list[Article]:
+    """v1: sharing hashtags comes first; the newest of the same category fill the rest."""
+    scores = _hashtag_scores(article)
+    candidates = Article.objects.select_related("source").defer("html").in_bulk(list(scores))
+    ranked = sorted(
+        (
+            (scores[c.id] * _time_factor_v1(c, article), c)
+            for c in candidates.values()
+            if not _excluded(c, article)
+        ),
+        key=lambda pair: (pair[0], pair[1].published_at),
+        reverse=True,
+    )
+    picked = [c for _, c in _pick_varied(ranked, limit)]
+    if len(picked) < limit:
+        taken = {a.id for a in picked} | {article.id}
+        fillers = (
+            Article.objects.select_related("source")
+            .defer("html")
+            .filter(category=article.category)
+            .exclude(id__in=taken)
+            .order_by("-published_at")[: (limit - len(picked)) * 3]
+        )
+        ranked_fillers = [(1.0, c) for c in fillers if not _excluded(c, article)]
+        picked += [c for _, c in _pick_varied(ranked_fillers, limit - len(picked))]
+    return picked
 
 
 def _hashtag_scores(article: Article) -> dict[str, float]:
@@ -32,59 +199,7 @@ def _hashtag_scores(article: Article) -> dict[str, float]:
     return scores
 
 
-def _is_copy(candidate: Article, article: Article) -> bool:
-    if candidate.id == article.id or candidate.canonical_url == article.canonical_url:
-        return True
-    return bool(article.content_hash) and candidate.content_hash == article.content_hash
-
-
-def _time_factor(candidate: Article, article: Article) -> float:
+def _time_factor_v1(candidate: Article, article: Article) -> float:
+    """v1 ranks shared-hashtag counts, a coarse signal, so time weighs more: 3 days apart halves it."""
     days_apart = abs((candidate.published_at - article.published_at).total_seconds()) / 86400
     return 1.0 / (1.0 + days_apart / TIME_HALF_LIFE_DAYS)
-
-
-def _pick_varied(ranked: list[tuple[float, Article]], limit: int) -> list[Article]:
-    """Greedy pick that lets a second story from one publisher in only if it still beats the others."""
-    picked: list[Article] = []
-    per_source: Counter[int] = Counter()
-    pool = list(ranked)
-    while pool and len(picked) < limit:
-        best = max(
-            range(len(pool)),
-            key=lambda i: pool[i][0] * SAME_SOURCE_PENALTY ** per_source[pool[i][1].source_id],
-        )
-        _, chosen = pool.pop(best)
-        picked.append(chosen)
-        per_source[chosen.source_id] += 1
-    return picked
-
-
-def related_articles(article: Article, limit: int = 6) -> list[Article]:
-    """Up to `limit` articles related to `article`, never itself or a copy of it.
-
-    Sharing hashtags comes first; when that finds too few, the newest stories of the
-    same category fill the rest, so a fresh or untagged article still has neighbours.
-    """
-    scores = _hashtag_scores(article)
-    candidates = Article.objects.select_related("source").in_bulk(list(scores))
-    ranked = sorted(
-        (
-            (scores[candidate.id] * _time_factor(candidate, article), candidate)
-            for candidate in candidates.values()
-            if not _is_copy(candidate, article)
-        ),
-        key=lambda pair: (pair[0], pair[1].published_at),
-        reverse=True,
-    )
-    picked = _pick_varied(ranked, limit)
-    if len(picked) < limit:
-        taken = {a.id for a in picked} | {article.id}
-        fillers = (
-            Article.objects.select_related("source")
-            .filter(category=article.category)
-            .exclude(id__in=taken)
-            .order_by("-published_at")[: (limit - len(picked)) * 3]
-        )
-        ranked_fillers = [(1.0, c) for c in fillers if not _is_copy(c, article)]
-        picked += _pick_varied(ranked_fillers, limit - len(picked))
-    return picked

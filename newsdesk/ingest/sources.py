@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from newsdesk.enrich.category import category_from_section
+from newsdesk.enrich.categories import category_from_section
 from newsdesk.ingest.feeds import (
     FeedParseError,
     OpmlOutline,
@@ -48,14 +48,20 @@ def unique_slug(name: str) -> str:
 
 def source_for(name: str, homepage_url: str) -> tuple[Source, bool]:
     """The source with this homepage (or name), created if new."""
-    host = urlsplit(homepage_url).hostname or ""
+    host = _site_host(homepage_url)
     existing = None
     if host:
-        existing = Source.objects.filter(homepage_url__icontains=host.removeprefix("www.")).first()
+        # The substring match only narrows the search: "news.com" is inside "foxnews.com".
+        candidates = Source.objects.filter(homepage_url__icontains=host)
+        existing = next((s for s in candidates if _site_host(s.homepage_url) == host), None)
     existing = existing or Source.objects.filter(name__iexact=name).first()
     if existing:
         return existing, False
     return Source.objects.create(name=name[:200], slug=unique_slug(name), homepage_url=homepage_url), True
+
+
+def _site_host(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "") -> list[Feed]:

@@ -67,6 +67,8 @@ class Article(models.Model):
         max_length=16, choices=ExtractionState.choices, default=ExtractionState.PENDING
     )
     extract_attempts = models.IntegerField(default=0)
+    # Set by the last enrichment step; an article without it is re-queued by the scheduler.
+    enriched_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
 
     class Meta:

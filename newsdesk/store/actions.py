@@ -157,3 +157,20 @@ def pending_articles(limit: int, max_attempts: int) -> list[str]:
         .order_by("discovered_at")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def unenriched_articles(limit: int) -> list[str]:
+    """Ids of articles past extraction whose enrichment never finished, oldest first."""
+    return list(
+        Article.objects.exclude(extraction=ExtractionState.PENDING)
+        .filter(enriched_at__isnull=True)
+        .order_by("discovered_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def give_up_on_pages(max_attempts: int) -> int:
+    """Show articles whose page failed `max_attempts` times from their feed entry, for good."""
+    return Article.objects.filter(
+        extraction=ExtractionState.PENDING, extract_attempts__gte=max_attempts
+    ).update(extraction=ExtractionState.FEED)

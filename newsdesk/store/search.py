@@ -1,6 +1,6 @@
 """Full-text article search on the database's own engine (SQLite FTS5 or PostgreSQL tsvector).
 
-The index itself is created by migration 0002_search_index; these queries must
+The index itself is defined in search_index.py; these queries must
 stay in step with it. Readers type anything, so their text never reaches the
 engine's query syntax: SQLite gets quoted words, PostgreSQL websearch_to_tsquery.
 """
@@ -20,7 +20,7 @@ MAX_CANDIDATES = 5000
 # Column weights for SQLite's bm25(): a word in the title counts most.
 SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 
-# Must match the expression indexed by migration 0002_search_index, or PostgreSQL scans the table.
+# Must match POSTGRES_FORWARD in search_index.py character for character, or PostgreSQL scans the table.
 POSTGRES_DOCUMENT = (
     "(setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')"
     " || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')"

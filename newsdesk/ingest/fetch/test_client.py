@@ -479,11 +479,13 @@ def test_per_host_concurrency_is_never_exceeded(site: Site, concurrency: int) ->
 
 
 def test_requests_to_one_host_are_spaced(site: Site) -> None:
-    with make_fetcher(host_delay=0.1, obey_robots=False) as fetcher:
+    # Exact spacing is tested with a fake clock (test_hosts.py); here only that the real
+    # client spaces requests at all, with a wide margin for a loaded machine's scheduling.
+    with make_fetcher(host_delay=0.2, obey_robots=False) as fetcher:
         for _ in range(3):
             fetcher.get(site.url("/page"))
     gaps = [later - earlier for earlier, later in zip(site.arrivals, site.arrivals[1:], strict=False)]
-    assert len(gaps) == 2 and min(gaps) >= 0.09
+    assert len(gaps) == 2 and min(gaps) >= 0.1
 
 
 def test_from_settings_reads_newsdesk_settings(site: Site, settings) -> None:

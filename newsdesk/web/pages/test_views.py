@@ -85,7 +85,8 @@ def test_article_page_shows_the_story(client, source):
     )
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<h1 class="headline">Lighthouse reopens</h1>' in html
-    assert "<p>First paragraph about the lighthouse.</p>" in html and "<p>Second paragraph.</p>" in html
+    assert '<p id="p-1">First paragraph about the lighthouse.</p>' in html
+    assert '<p id="p-2">Second paragraph.</p>' in html
     assert f'href="{reverse("source", args=[source.slug])}"' in html
     assert f'href="{reverse("category", args=["science"])}">Science</a>' in html
     assert f'<time datetime="{article.published_at.isoformat()}" data-relative' in html
@@ -101,7 +102,7 @@ def test_article_page_shows_the_story(client, source):
 def test_article_page_renders_sanitised_html_body(client, source):
     article = make_article(source, "Rich body", text="plain", html="<p>Rich <strong>bold</strong> body</p>")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "<p>Rich <strong>bold</strong> body</p>" in html
+    assert '<p id="p-1">Rich <strong>bold</strong> body</p>' in html
 
 
 def test_article_page_with_only_a_headline(client, source):

@@ -1,12 +1,19 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
-from newsdesk.web.pages import views
+from newsdesk.web.cache import article_scope, cached_page
+from newsdesk.web.pages import stories, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    re_path(r"^article/(?P<article_id>[0-9a-f]{32})/$", views.article, name="article"),
-    path("hashtag/<str:tag>/", views.hashtag, name="hashtag"),
-    path("category/<slug:slug>/", views.category, name="category"),
-    path("source/<slug:slug>/", views.source, name="source"),
-    re_path(r"^search/?$", views.search, name="search"),
+    path("", cached_page(views.home), name="home"),
+    re_path(
+        r"^article/(?P<article_id>[0-9a-f]{32})/$",
+        cached_page(views.article, scopes=article_scope),
+        name="article",
+    ),
+    path("hashtag/<str:tag>/", cached_page(views.hashtag), name="hashtag"),
+    path("story/<int:story_id>/", cached_page(stories.story), name="story"),
+    path("category/<slug:slug>/", cached_page(views.category), name="category"),
+    path("source/<slug:slug>/", cached_page(views.source), name="source"),
+    re_path(r"^search/?$", cached_page(views.search), name="search"),
+    path("", include("newsdesk.web.aipanel.urls")),
 ]

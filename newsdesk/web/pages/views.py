@@ -6,13 +6,16 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 
+from newsdesk.enrich.dedup import originals
 from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
 from newsdesk.store.search import search_articles
 from newsdesk.web.pages.article_page import article_context
 from newsdesk.web.pages.paging import queryset_fetcher, requested_page, slice_page
 from newsdesk.web.pages.status import crawl_status
+from newsdesk.web.pages.stories import more_on_this_story, top_stories
 
 # Stories per category block on the home page.
 HOME_SECTION_SIZE = 4
@@ -21,8 +24,8 @@ MAX_QUERY_LENGTH = 200
 
 
 def _articles() -> QuerySet[Article]:
-    # Lists never show the body HTML, the biggest column.
-    return Article.objects.select_related("source").defer("html").order_by("-published_at")
+    # Lists never show the body HTML, the biggest column, nor a syndicated copy twice.
+    return originals(Article.objects.select_related("source").defer("html").order_by("-published_at"))
 
 
 def _listing(request: HttpRequest, queryset: QuerySet, **context) -> HttpResponse:
@@ -33,20 +36,30 @@ def _listing(request: HttpRequest, queryset: QuerySet, **context) -> HttpRespons
 def home(request: HttpRequest) -> HttpResponse:
     number = requested_page(request)
     page = slice_page(queryset_fetcher(_articles()), number, settings.NEWSDESK_PAGE_SIZE)
-    sections = []
+    sections, top = [], []
     if number == 1 and page.items:
+        top = top_stories()
         for category in Category:
             stories = list(_articles().filter(category=category.value)[:HOME_SECTION_SIZE])
             if stories:
                 sections.append({"category": category, "articles": stories})
     status = None if page.items else crawl_status()
-    return render(request, "newsdesk/home.html", {"page": page, "sections": sections, "status": status})
+    response = render(
+        request,
+        "newsdesk/home.html",
+        {"page": page, "sections": sections, "top_stories": top, "status": status},
+    )
+    if status is not None:
+        # The crawler's progress changes with every poll, which does not invalidate cached pages.
+        patch_cache_control(response, no_cache=True)
+    return response
 
 
 def article(request: HttpRequest, article_id: str) -> HttpResponse:
     story = get_object_or_404(Article.objects.select_related("source"), id=article_id)
     context = article_context(story, request.build_absolute_uri(story.get_absolute_url()))
     context["related"] = related_articles(story)
+    context["more_on_story"] = more_on_this_story(story)
     return render(request, "newsdesk/article.html", context)
 
 
@@ -58,7 +71,7 @@ def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
             target += "?" + request.GET.urlencode()
         return HttpResponsePermanentRedirect(target)
     taggings = (
-        ArticleHashtag.objects.filter(hashtag=found)
+        ArticleHashtag.objects.filter(hashtag=found, article__duplicate_of__isnull=True)
         .select_related("article__source")
         .defer("article__html")
         .order_by("-published_at")

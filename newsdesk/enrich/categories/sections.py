@@ -1,4 +1,4 @@
-"""Category v1: the feed's own section, else the publisher's tags, else "general"."""
+"""Publishers' section names ("sport", "middle-east", "Tech") mapped to our fixed taxonomy."""
 
 import re
 
@@ -19,12 +19,12 @@ SECTION_WORDS: dict[str, str] = {
     "entertainment": Category.ENTERTAINMENT, "culture": Category.ENTERTAINMENT,
     "movies": Category.ENTERTAINMENT, "film": Category.ENTERTAINMENT, "music": Category.ENTERTAINMENT,
     "celebrity": Category.ENTERTAINMENT, "arts": Category.ENTERTAINMENT, "tv": Category.ENTERTAINMENT,
-}
+}  # fmt: skip
 
 
 def category_from_section(section: str) -> str | None:
     """Map a publisher's section name or URL path part to a category, if it names one."""
-    words = re.sub(r"[^a-z ]+", " ", section.lower()).split()
+    words = re.sub(r"[^a-z ]+", " ", (section or "").lower()).split()
     phrase = " ".join(words)
     if phrase in SECTION_WORDS:
         return SECTION_WORDS[phrase]
@@ -34,8 +34,9 @@ def category_from_section(section: str) -> str | None:
     return None
 
 
-def choose_category(*, feed_section: str, tags: list[str]) -> str:
-    for candidate in [feed_section, *tags]:
-        if candidate and (category := category_from_section(candidate)):
+def section_prior(*sections: str) -> str:
+    """The first of a feed's section, the publisher's tags or URL path parts that names a category."""
+    for section in sections:
+        if section and (category := category_from_section(section)):
             return category
-    return Category.GENERAL
+    return ""

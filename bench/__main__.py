@@ -1,0 +1,396 @@
+"""`make bench`: where newsdesk stands, as ratios taken in one run on this machine.
+
+    python -m bench [ingest] [serve] [scale] [load]     (all of them by default)
+    BENCH_SCALE=small python -m bench                   (a quick run: smaller archives, shorter loads)
+
+Prints a table and writes bench/results.json (merged with the keys of earlier runs of other steps).
+Archives are generated once per schema into var/bench/ (BENCH_CACHE_DIR to move them).
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from bench import archive
+from bench.django_env import child_env, setup_scratch_django
+from bench.postgres import postgres_bin, private_cluster, write_postgres_archive
+from bench.serve import gunicorn, nginx, wrk
+from bench.stats import growth, median, ratio, table
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.json"
+STEPS = ["ingest", "serve", "scale", "load"]
+TARGETS = {
+    "ingest_ratio": (">=", 0.5),
+    "serve_cached_ratio": (">=", 0.25),
+    "serve_uncached_ratio": (">=", 0.05),
+    "scale_growth": ("<=", 1.5),
+    "load_errors": ("<=", 0),
+}
+# The worker's crawl cannot be cut short; it gets this long after the readers stop.
+WORKER_GRACE_SECONDS = 180
+SEARCH_QUERIES = ["government", "football club", "mobile phone"]
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    small_archive: int
+    large_archive: int
+    bbc_per_section: int  # fixture-web BBC articles per section (plus the 80 Fundus pages)
+    serve_seconds: int
+    serve_connections: int
+    probe_requests: int
+    load_seconds: int
+    load_connections: int
+    load_bbc_per_section: int
+
+
+SCALES = {
+    "full": Scale("full", 10_000, 1_000_000, 60, 10, 16, 15, 60, 200, 40),
+    "small": Scale("small", 10_000, 100_000, 12, 4, 16, 7, 15, 200, 10),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="newsdesk benchmarks")
+    parser.add_argument("steps", nargs="*", help=" ".join(STEPS))
+    parser.add_argument("--scale", choices=sorted(SCALES), default=os.environ.get("BENCH_SCALE", "full"))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("BENCH_DATA_DIR", archive.DEFAULT_DATA_DIR))
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(os.environ.get("BENCH_CACHE_DIR", PROJECT_DIR / "var" / "bench")),
+    )
+    parser.add_argument(
+        "--load-database",
+        choices=["postgres", "sqlite"],
+        default=os.environ.get("BENCH_LOAD_DATABASE", "postgres" if postgres_bin() else "sqlite"),
+        help="the load step's database: a private PostgreSQL cluster (default when installed) or SQLite",
+    )
+    args = parser.parse_args()
+    steps = args.steps or STEPS
+    if unknown := set(steps) - set(STEPS):
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    scale = SCALES[args.scale]
+    if not args.data_dir.is_dir():
+        raise SystemExit(f"shared data not found at {args.data_dir} (set BENCH_DATA_DIR)")
+    setup_scratch_django()
+
+    results: dict = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["machine"] = machine()
+    results["settings"] = asdict(scale)
+    bench = Bench(scale, args.data_dir, args.cache_dir, args.load_database)
+    try:
+        for step in steps:
+            print(f"== {step}", flush=True)
+            started = time.perf_counter()
+            results.update(getattr(bench, step)())
+            results.setdefault("step_seconds", {})[step] = round(time.perf_counter() - started, 1)
+            RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    finally:
+        shutil.rmtree(bench.work, ignore_errors=True)
+    results["machine"]["loadavg_after"] = os.getloadavg()
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print()
+    print(summary(results))
+    print(f"\nwritten to {RESULTS.relative_to(PROJECT_DIR)}")
+
+
+class Bench:
+    def __init__(self, scale: Scale, data_dir: Path, cache_dir: Path, load_database: str) -> None:
+        self.size, self.data_dir, self.cache_dir = scale, data_dir, cache_dir
+        self.load_database = load_database
+        self.documents_cache = cache_dir / f"documents-v{archive.DOCUMENTS_VERSION}.json"
+        self.work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
+        self.work.chmod(0o755)  # nginx's unprivileged workers read pages under it
+
+    def archive(self, count: int) -> Path:
+        return archive.cached_archive(
+            count, self.cache_dir, self.data_dir, log=lambda m: print(m, flush=True)
+        )
+
+    def child(self, module: str, *argv: str, env: dict[str, str]) -> dict:
+        finished = subprocess.run(
+            [sys.executable, "-m", module, *argv], env=env, cwd=PROJECT_DIR, capture_output=True, text=True
+        )
+        if finished.returncode != 0:
+            raise RuntimeError(f"{module} failed ({finished.returncode}):\n{finished.stderr[-4000:]}")
+        result = json.loads(finished.stdout.strip().splitlines()[-1])
+        if result.get("crawl_errors"):
+            result["log_tail"] = finished.stderr[-3000:]
+        return result
+
+    # --- steps
+
+    def ingest(self) -> dict:
+        directory = self.work / "ingest"
+        directory.mkdir()
+        env = child_env(f"sqlite:///{directory / 'ingest.sqlite3'}", directory)
+        measured = self.child("bench.ingest", str(self.data_dir), str(self.size.bbc_per_section), env=env)
+        return {
+            "ingest_ratio": ratio(
+                measured["pipeline_pages_per_second"], measured["trafilatura_pages_per_second"]
+            ),
+            "worker_peak_rss_mb": round(measured["peak_rss_mb"], 1),
+            "ingest": measured,
+        }
+
+    def serve(self) -> dict:
+        database = self.archive(self.size.small_archive)
+        article = newest_article_paths(database, 1)[0]
+        seconds, connections = self.size.serve_seconds, self.size.serve_connections
+        runs: dict[str, dict] = {}
+
+        def measure(label: str, base: str) -> None:
+            wrk(base + article, seconds=3, connections=connections)  # warm up every worker
+            result = wrk(base + article, seconds=seconds, connections=connections)
+            if result.errors:
+                raise RuntimeError(f"{label}: {result.errors} failed requests for {base + article}")
+            runs[label] = asdict(result)
+            print(f"  {label}: {runs[label]['requests_per_second']:.0f} requests/s", flush=True)
+
+        pages = {}
+        for label, cache_seconds in [("uncached", "0"), ("cached", "300")]:
+            env = self.site_env(database, page_cache_seconds=cache_seconds)
+            with gunicorn(env) as base:
+                pages[label] = _get(base + article)
+                measure(f"gunicorn {label}", base)
+        with nginx(self.work / "nginx", {article: pages["uncached"]}) as base:
+            measure("nginx", base)
+        static = runs["nginx"]["requests_per_second"]
+        return {
+            "serve_uncached_ratio": ratio(runs["gunicorn uncached"]["requests_per_second"], static),
+            "serve_cached_ratio": ratio(runs["gunicorn cached"]["requests_per_second"], static),
+            "serve": {"path": article, "page_bytes": len(pages["uncached"]), "wrk": runs},
+        }
+
+    def scale(self) -> dict:
+        small, large = self.archive(self.size.small_archive), self.archive(self.size.large_archive)
+        pages = probe_pages(small)
+        samples: dict[str, dict[str, list[float]]] = {"small": {}, "large": {}}
+        # Alternate the archives, so a noisy neighbour hurts both alike.
+        for _ in range(2):
+            for label, database in [("small", small), ("large", large)]:
+                env = self.site_env(database, page_cache_seconds="0")
+                medians = self.child(
+                    "bench.scale_probe", str(self.size.probe_requests), json.dumps(pages), env=env
+                )
+                for kind, value in medians.items():
+                    samples[label].setdefault(kind, []).append(value)
+        small_ms = {kind: median(values) for kind, values in samples["small"].items()}
+        large_ms = {kind: median(values) for kind, values in samples["large"].items()}
+        per_page = growth(small_ms, large_ms)
+        return {
+            # The worst page decides: a flat home page must not hide a search that grows.
+            "scale_growth": max(per_page.values()),
+            "scale": {
+                "archives": [self.size.small_archive, self.size.large_archive],
+                "pages": pages,
+                "median_ms_small": small_ms,
+                "median_ms_large": large_ms,
+                "growth_per_page": per_page,
+            },
+        }
+
+    def load(self) -> dict:
+        """200 readers for a minute while a worker ingests; every failed or timed-out request counts."""
+        paths = probe_pages(self.archive(self.size.small_archive))
+        if self.load_database == "postgres":
+            with private_cluster(self.work / "postgres") as database_url:
+                documents = archive.load_documents(self.data_dir, self.documents_cache)
+                seconds = write_postgres_archive(database_url, self.size.small_archive, documents)
+                print(
+                    f"  PostgreSQL archive of {self.size.small_archive:,} articles in {seconds:.0f} s",
+                    flush=True,
+                )
+                measured = self.readers_and_worker(database_url, paths)
+        else:
+            copy = self.work / "load.sqlite3"
+            shutil.copyfile(self.archive(self.size.small_archive), copy)
+            measured = self.readers_and_worker(f"sqlite:///{copy}", paths)
+        measured["database"] = self.load_database
+        return {
+            "load_errors": measured["wrk"]["socket_errors"] + measured["wrk"]["non_2xx_3xx"],
+            "load_worker_errors": len(measured["worker"].get("errors", []))
+            + ("failed" in measured["worker"]),
+            "load": measured,
+        }
+
+    def readers_and_worker(self, database_url: str, paths: dict[str, list[str]]) -> dict:
+        site_env = self.site_env(None, database_url=database_url)
+        script = self.work / "rotate.lua"
+        script.write_text(rotation_script([p for urls in paths.values() for p in urls]))
+        seconds = self.size.load_seconds
+        with gunicorn(site_env) as base:
+            per_section = str(self.size.load_bbc_per_section)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "bench.worker", str(self.data_dir), per_section, str(seconds)],
+                env={**site_env, "NEWSDESK_VAR_DIR": str(self.work / "worker-var")},
+                cwd=PROJECT_DIR,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            result = wrk(
+                base + "/en/", seconds=seconds, connections=self.size.load_connections, script=script
+            )
+            try:
+                out, err = worker.communicate(timeout=WORKER_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                out, err = worker.communicate()
+                out += "\n" + json.dumps(
+                    {"stopped": f"still crawling {WORKER_GRACE_SECONDS} s after the readers"}
+                )
+        ingest = (
+            json.loads(out.strip().splitlines()[-1]) if worker.returncode in (0, -9) else {"failed": True}
+        )
+        if worker.returncode or ingest.get("errors"):
+            ingest["log_tail"] = err[-3000:]
+        print(f"  {result.requests} requests, {result.errors} errors; worker: {ingest}", flush=True)
+        return {
+            "connections": self.size.load_connections,
+            "seconds": seconds,
+            "paths": paths,
+            "wrk": asdict(result),
+            "worker": ingest,
+        }
+
+    def site_env(
+        self, database: Path | None, *, page_cache_seconds: str = "300", database_url: str = ""
+    ) -> dict[str, str]:
+        """The site's environment: one client address makes all the load, so rate limits are off."""
+        var_dir = self.work / "site-var"
+        var_dir.mkdir(exist_ok=True)
+        return child_env(
+            database_url or f"sqlite:///{database}",
+            var_dir,
+            NEWSDESK_PAGE_CACHE_SECONDS=page_cache_seconds,
+            NEWSDESK_RATELIMIT_ENABLED="0",
+        )
+
+
+def newest_article_paths(database: Path, count: int, *, skip: int = 0) -> list[str]:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT id FROM newsdesk_article ORDER BY published_at DESC LIMIT ? OFFSET ?", (count, skip)
+        ).fetchall()
+    return [f"/en/article/{article_id}/" for (article_id,) in rows]
+
+
+def probe_pages(small_archive: Path) -> dict[str, list[str]]:
+    """Pages that exist in every archive: the newest rows, whose rows the large archive shares."""
+    with sqlite3.connect(f"file:{small_archive}?mode=ro", uri=True) as db:
+        tags = [
+            name
+            for (name,) in db.execute(
+                "SELECT h.name FROM newsdesk_articlehashtag t JOIN newsdesk_hashtag h ON h.id = t.hashtag_id"
+                " GROUP BY h.id ORDER BY count(*) DESC LIMIT 40"
+            )
+        ]
+    return {
+        "home": ["/en/", "/en/?page=3"],
+        "hashtag": [f"/en/hashtag/{quote(tags[0])}/", f"/en/hashtag/{quote(tags[-1])}/"],
+        "search": [f"/en/search?q={quote(q)}" for q in SEARCH_QUERIES],
+        "article": newest_article_paths(small_archive, 1) + newest_article_paths(small_archive, 1, skip=5000),
+    }
+
+
+def rotation_script(paths: list[str]) -> str:
+    """A wrk Lua script sending each request to the next of `paths`."""
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    return (
+        f"local paths = {{{quoted}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i + 1\n"
+        "  return wrk.format('GET', paths[(i % #paths) + 1])\n"
+        "end\n"
+    )
+
+
+def _get(url: str) -> bytes:
+    import httpx
+
+    response = httpx.get(url, timeout=60)
+    response.raise_for_status()
+    return response.content
+
+
+def machine() -> dict:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        model = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    memory_kb = 0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        memory_kb = int(meminfo.read_text().split()[1])
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "loadavg_before": os.getloadavg(),
+    }
+
+
+def summary(results: dict) -> str:
+    rows = []
+    for key in ["ingest_ratio", "serve_cached_ratio", "serve_uncached_ratio", "scale_growth", "load_errors"]:
+        value = results.get(key)
+        comparison, target = TARGETS[key]
+        met = None if value is None else (value >= target if comparison == ">=" else value <= target)
+        rows.append([key, value, f"{comparison} {target}", {True: "yes", False: "NO", None: "n/a"}[met]])
+    load = results.get("load", {})
+    rows.append(["load_worker_errors", results.get("load_worker_errors"), f"(on {load.get('database')})", ""])
+    rows.append(["worker_peak_rss_mb", results.get("worker_peak_rss_mb"), "", ""])
+    text = table(rows, ["key", "value", "target", "met"])
+    stages = results.get("ingest", {}).get("stages")
+    if stages:
+        stage_rows = [
+            [name, s["calls"], s["wall_ms_per_article"], s["cpu_ms_per_article"]]
+            for name, s in stages.items()
+        ]
+        text += "\n\nIngest stages (inclusive, per completed article; wall sums over the crawl threads)\n"
+        text += table(stage_rows, ["stage", "calls", "wall ms", "thread-CPU ms"])
+    scale = results.get("scale", {})
+    if isinstance(scale, dict) and "growth_per_page" in scale:
+        small, large = scale["archives"]
+        page_rows = [
+            [
+                kind,
+                scale["median_ms_small"][kind],
+                scale["median_ms_large"][kind],
+                scale["growth_per_page"][kind],
+            ]
+            for kind in scale["growth_per_page"]
+        ]
+        text += f"\n\nPage medians, {small:,} vs {large:,} articles (page cache off)\n"
+        text += table(page_rows, ["page", f"ms @{small:,}", f"ms @{large:,}", "growth"])
+    return text
+
+
+if __name__ == "__main__":
+    main()

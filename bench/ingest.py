@@ -1,0 +1,182 @@
+"""Ingest throughput against trafilatura alone, stage by stage, and the worker's peak memory.
+
+Run as a child by `python -m bench` (it needs its own fresh DATABASE_URL):
+
+    python -m bench.ingest DATA_DIR BBC_PER_SECTION
+
+The fixture web runs in a process of its own. The pipeline is `crawl_once()` exactly as
+the product runs it; its stage functions are wrapped here (never edited) to time them.
+Prints one JSON object.
+"""
+
+import inspect
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import django
+
+
+class StageClock:
+    """Wall and thread-CPU seconds per named stage, summed over calls from any thread."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._lock = threading.Lock()
+
+    def wrap(self, name: str, function):
+        def timed(*args, **kwargs):
+            wall, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+                with self._lock:
+                    self.wall[name] += wall
+                    self.cpu[name] += cpu
+                    self.calls[name] += 1
+
+        timed.__wrapped__ = function
+        return timed
+
+
+def enrich_steps(pipeline) -> list[str]:
+    """The step functions `enrich_stage` calls, found in its code, so new steps are timed unasked."""
+    names = pipeline.enrich_stage.__code__.co_names
+    return [name for name in names if inspect.isfunction(getattr(pipeline, name, None))]
+
+
+def instrument(clock: StageClock, feed_urls: set[str]) -> list[str]:
+    from newsdesk import pipeline
+    from newsdesk.ingest.fetch import Fetcher
+
+    original_get = Fetcher.get
+
+    def get(self, url, *args, **kwargs):
+        stage = "fetch feed" if url in feed_urls else "fetch page"
+        return clock.wrap(stage, original_get)(self, url, *args, **kwargs)
+
+    Fetcher.get = get
+    steps = enrich_steps(pipeline)
+    for name in ["poll_stage", "extract_stage", "extract_article", "enrich_stage", *steps]:
+        setattr(pipeline, name, clock.wrap(name, getattr(pipeline, name)))
+    return steps
+
+
+def trafilatura_rate(pages: list[bytes], rounds: int = 1) -> float:
+    """Pages per second of `trafilatura.extract` alone, in this process, one page after another."""
+    import trafilatura
+
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for page in pages:
+            trafilatura.extract(page)
+    return len(pages) * rounds / (time.perf_counter() - started)
+
+
+def peak_rss_mb() -> float:
+    """VmHWM: the most resident memory this process has had."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    data_dir, per_section = sys.argv[1], sys.argv[2]
+    django.setup()
+    import httpx
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+    from newsdesk.ingest.sources import import_opml
+    from newsdesk.models import Article, ExtractionState, Feed
+    from newsdesk.pipeline import crawl_once
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.fixture_server", data_dir, per_section],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        web = json.loads(server.stdout.readline())
+        import_opml(web["opml"].encode())
+        feed_urls = set(Feed.objects.values_list("url", flat=True))
+        with httpx.Client() as client:
+            pages = [client.get(url).content for url in web["pages"]]
+
+        # A worker loads its model once, before it takes work: not part of any article's cost.
+        embedder_loaded = _load_embedder()
+        rss_before_crawl = peak_rss_mb()
+        baseline_before = trafilatura_rate(pages)
+
+        clock = StageClock()
+        steps = instrument(clock, feed_urls)
+        started = time.perf_counter()
+        report = crawl_once()
+        seconds = time.perf_counter() - started
+
+        baseline_after = trafilatura_rate(pages)
+        extracted = Article.objects.filter(extraction=ExtractionState.PAGE)
+        if any(f.name == "enriched_at" for f in Article._meta.fields):
+            # Through the whole pipeline: an article whose enrichment failed does not count.
+            extracted = extracted.filter(enriched_at__isnull=False)
+        stored = extracted.count()
+        from_feed = Article.objects.filter(extraction=ExtractionState.FEED).count()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+
+    print(
+        json.dumps(
+            {
+                "pages_served": len(pages),
+                "articles_completed": stored,
+                "articles_from_feed_only": from_feed,
+                "feeds_polled": report.feeds_polled,
+                "crawl_errors": report.errors[:10],
+                "pipeline_seconds": seconds,
+                "pipeline_pages_per_second": stored / seconds if seconds else 0.0,
+                # The mean of a run before and after the crawl evens out a noisy neighbour.
+                "trafilatura_pages_per_second": (baseline_before + baseline_after) / 2,
+                "trafilatura_runs": [baseline_before, baseline_after],
+                "enrich_steps": steps,
+                "stages": {
+                    name: {
+                        "calls": clock.calls[name],
+                        "wall_ms_per_article": 1000 * clock.wall[name] / max(stored, 1),
+                        "cpu_ms_per_article": 1000 * clock.cpu[name] / max(stored, 1),
+                    }
+                    for name in clock.calls
+                },
+                "embedder_loaded": embedder_loaded,
+                "rss_mb_before_crawl": rss_before_crawl,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+
+
+def _load_embedder() -> str:
+    try:
+        from newsdesk.enrich.embeddings import get_embedder
+
+        embedder = get_embedder()
+        embedder.embed(["warm up the model"])
+        return type(embedder).__name__
+    except Exception as error:  # the bench reports a missing model rather than failing the whole run
+        return f"not loaded: {error}"
+
+
+if __name__ == "__main__":
+    main()

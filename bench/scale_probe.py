@@ -1,0 +1,49 @@
+"""Median latency of reader pages on one archive, through the whole Django stack in process.
+
+Run as a child by `python -m bench` with DATABASE_URL naming the archive and the page
+cache off (the point is what a miss costs):
+
+    python -m bench.scale_probe REQUESTS '{"home": ["/en/"], "search": ["/en/search?q=..."], ...}'
+
+Prints {"page kind": median milliseconds, ...} as one JSON line.
+"""
+
+import json
+import sys
+import time
+
+import django
+
+WARMUP_REQUESTS = 3
+
+
+def main() -> None:
+    requests, pages = int(sys.argv[1]), json.loads(sys.argv[2])
+    django.setup()
+    from django.test import Client
+
+    from bench.stats import median
+
+    client = Client()
+    medians = {}
+    for kind, urls in pages.items():
+        samples = []
+        for url in urls:
+            for _ in range(WARMUP_REQUESTS):
+                _get(client, url)
+            for _ in range(requests):
+                started = time.perf_counter()
+                _get(client, url)
+                samples.append(1000 * (time.perf_counter() - started))
+        medians[kind] = median(samples)
+    print(json.dumps(medians))
+
+
+def _get(client, url: str) -> None:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The AI panel: summaries, key points, grounded answers and story briefs, offline by default."""

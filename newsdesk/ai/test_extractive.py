@@ -1,0 +1,102 @@
+import json
+from pathlib import Path
+
+from newsdesk.ai import extractive
+from newsdesk.ai.brief import BriefArticle, story_brief
+from newsdesk.ai.providers import Document
+from newsdesk.ai.text import word_count
+
+TESTDATA = Path(__file__).parent / "testdata"
+
+
+def tram() -> Document:
+    article = json.loads((TESTDATA / "tram_line.json").read_text())
+    return Document.of(title=article["title"], text=article["text"])
+
+
+def test_summary_is_three_sentences_in_order_within_the_leads_length():
+    document = tram()
+    summary = extractive.summarize(document.sentences)
+    assert len(summary) == 3
+    assert [s.position for s in summary] == sorted(s.position for s in summary)
+    lead_words = sum(word_count(s.text) for s in document.sentences[:3])
+    assert sum(word_count(s.text) for s in summary) <= extractive.LENGTH_BUDGET * lead_words
+    assert all("weather" not in s.text for s in summary)
+
+
+def test_summary_passes_over_an_off_topic_opening():
+    document = Document.of(
+        title="Tram line approved",
+        text=(
+            "It was a grey morning in the old town hall, and coffee ran out early.\n\n"
+            "The council approved the harbour tram line by 31 votes to 14.\n\n"
+            "The harbour tram line will cost 240 million euros and open in three years.\n\n"
+            "Supporters of the harbour tram line say it will cut traffic on the harbour road.\n\n"
+            "Critics of the tram line wanted electric buses on the harbour road instead."
+        ),
+    )
+    summary = extractive.summarize(document.sentences)
+    assert "grey morning" not in " ".join(s.text for s in summary)
+    assert len(summary) == 3
+
+
+def test_short_articles_are_their_own_summary():
+    document = Document.of(title="Short", text="One thing happened. Then another.")
+    assert [s.text for s in extractive.summarize(document.sentences)] == [
+        "One thing happened.",
+        "Then another.",
+    ]
+
+
+def test_key_points_cover_the_article_without_the_aside():
+    document = tram()
+    points = extractive.key_points(document.sentences)
+    assert len(points) == extractive.KEY_POINTS
+    assert len({p.text for p in points}) == len(points)
+    assert not any("weather" in p.text for p in points)
+    assert {p.paragraph for p in points} >= {"p-2", "p-3"}
+
+
+def test_ask_finds_the_supporting_sentence_and_its_paragraph():
+    document = tram()
+    found = extractive.answer("How much will the tram line cost?", document.sentences)
+    assert found[0].text.startswith("The council said the tram line will cost 240 million euros")
+    assert found[0].paragraph == "p-3"
+    fear = extractive.answer("What do shop owners fear?", document.sentences)
+    assert "fear months of roadworks" in fear[0].text and fear[0].paragraph == "p-4"
+
+
+def test_ask_returns_nothing_when_the_article_does_not_say():
+    assert extractive.answer("Who won the football final?", tram().sentences) == []
+    assert extractive.answer("???", tram().sentences) == []
+
+
+def brief_articles() -> list[BriefArticle]:
+    rows = json.loads((TESTDATA / "story_articles.json").read_text())
+    return [
+        BriefArticle(
+            f"a{i}", row["source"], row["title"], Document.of(title=row["title"], text=row["text"]).sentences
+        )
+        for i, row in enumerate(rows)
+    ]
+
+
+def test_story_brief_separates_what_all_report_from_what_some_do():
+    brief = story_brief(brief_articles())
+    assert brief["sources"] == ["Coast Herald", "Daily Ledger", "Harbour Times"]
+    assert len(brief["agreed"]) == 1
+    assert "closed for two days" in brief["agreed"][0]["text"]
+    assert brief["agreed"][0]["sources"] == brief["sources"]
+    partial = {item["text"]: item for item in brief["partial"]}
+    ships = next(item for text, item in partial.items() if "40 ships" in text)
+    assert ships["sources"] == ["Coast Herald", "Harbour Times"]
+    insurers = next(item for text, item in partial.items() if "Insurers" in text)
+    assert insurers["sources"] == ["Daily Ledger"] and insurers["article_id"] == "a2"
+    assert insurers["paragraph"] == "p-2"
+
+
+def test_story_brief_of_one_source_agrees_on_nothing():
+    brief = story_brief(brief_articles()[:1])
+    assert brief["sources"] == ["Harbour Times"]
+    assert brief["agreed"] == []
+    assert brief["partial"] and all(item["source"] == "Harbour Times" for item in brief["partial"])

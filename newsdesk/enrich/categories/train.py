@@ -1,0 +1,240 @@
+"""Learn the category weights from the labelled sets and the hand-written seed examples.
+
+    python -m newsdesk.enrich.categories.train --bbc topics/bbc-dev.jsonl \\
+        --uci stories/uci-news-aggregator-dev.csv [--out weights.npz] [--cache DIR] [--cv]
+
+Deterministic: the same data and embedder give the same weights. Needs scikit-learn (for the
+word model's fit only; the shipped model runs on numpy). Full articles are learnt twice,
+as articles and as bare titles, so that headline-only items look familiar; the seed examples
+(seed.txt) teach the categories the sets lack (world, science, health). --cv prints honest
+held-out numbers: random folds for articles, folds by whole story for headlines (headlines of one
+story are near-identical), and training without the headlines to score them cross-domain.
+"""
+
+import argparse
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import os
+
+import django
+
+if __name__ == "__main__":
+    # Run as a script: the models below need Django set up first.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    django.setup()
+
+from newsdesk.enrich.categories.classifier import decide, text_for_model  # noqa: E402
+from newsdesk.enrich.categories.datasets import LabelledItem, read_aggregator_csv, read_bbc_jsonl  # noqa: E402
+from newsdesk.enrich.categories.lexical import LexicalModel, ngrams  # noqa: E402
+from newsdesk.enrich.categories.model import WEIGHTS_PATH, CategoryModel, fit_partial_labels  # noqa: E402
+from newsdesk.models import Category  # noqa: E402
+
+CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category if c != Category.GENERAL)
+SEED_PATH = Path(__file__).resolve().parent / "seed.txt"
+
+# Share of the training weight each kind of example carries (within a kind, classes are balanced).
+KIND_WEIGHTS = {"articles": 1.0, "article_titles": 0.5, "headlines": 1.0, "seed": 1.0}
+L2 = 1e-4
+STEPS = 1000
+# Word model: vocabulary size, inverse regularisation, and its share when joined with the embeddings.
+LEXICAL_FEATURES = 20000
+LEXICAL_C = 10.0
+LEXICAL_SHARE = 0.5
+FOLDS = 5
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass
+class Examples:
+    kind: str
+    texts: list[str]
+    vectors: np.ndarray
+    accepted: np.ndarray
+    groups: list[str]
+
+    def subset(self, rows: np.ndarray) -> "Examples":
+        return Examples(
+            self.kind,
+            [self.texts[i] for i in rows],
+            self.vectors[rows],
+            self.accepted[rows],
+            [self.groups[i] for i in rows],
+        )
+
+
+def read_seed(path: Path = SEED_PATH) -> list[LabelledItem]:
+    items, category = [], None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            category = line[1:-1]
+            if category not in CATEGORIES:
+                raise ValueError(f"{path}:{number}: unknown category {category}")
+            continue
+        if category is None:
+            raise ValueError(f"{path}:{number}: example before any [category]")
+        items.append(LabelledItem(f"seed:{number}", line, "", frozenset({category})))
+    return items
+
+
+def accepted_matrix(items: Sequence[LabelledItem]) -> np.ndarray:
+    return np.array([[c in item.accepted for c in CATEGORIES] for item in items], dtype=bool)
+
+
+def cached_embedder(embed: Embed, cache: Path | None, model_name: str) -> Embed:
+    """Embeddings of the same texts by the same model are read back from `cache` (slow CPU)."""
+    if cache is None:
+        return embed
+
+    def embed_cached(texts: list[str]) -> np.ndarray:
+        digest = hashlib.sha256(json.dumps([model_name, texts]).encode()).hexdigest()[:24]
+        path = cache / f"{digest}.npy"
+        if path.exists():
+            return np.load(path)
+        vectors = embed(texts)
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+        return vectors
+
+    return embed_cached
+
+
+def build_examples(articles: list[LabelledItem], headlines: list[LabelledItem], embed: Embed) -> list[Examples]:
+    seed = read_seed()
+    kinds = [
+        ("articles", articles, [text_for_model(i.title, i.text) for i in articles]),
+        ("article_titles", articles, [text_for_model(i.title) for i in articles]),
+        ("headlines", headlines, [text_for_model(i.title) for i in headlines]),
+        ("seed", seed, [i.title for i in seed]),
+    ]
+    return [
+        Examples(kind, texts, embed(texts), accepted_matrix(items), [i.group or i.id for i in items])
+        for kind, items, texts in kinds
+        if items
+    ]
+
+
+def _sample_weights(examples: list[Examples]) -> np.ndarray:
+    """Each kind gets its share of the weight, split equally among the categories it teaches."""
+    weights = []
+    for e in examples:
+        first = e.accepted.argmax(axis=1)
+        counts = np.bincount(first, minlength=len(CATEGORIES))
+        taught = np.count_nonzero(counts)
+        weights.append(KIND_WEIGHTS[e.kind] / taught / counts[first])
+    return np.concatenate(weights)
+
+
+def fit_lexical(texts: list[str], accepted: np.ndarray, sample_weights: np.ndarray) -> LexicalModel:
+    """TF-IDF + logistic regression; an example accepting k answers counts 1/k for each."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = np.nonzero(accepted)
+    share = sample_weights[rows] / accepted.sum(axis=1)[rows]
+    vectorizer = TfidfVectorizer(
+        analyzer=ngrams, min_df=2, sublinear_tf=True, max_features=LEXICAL_FEATURES, dtype=np.float64
+    )
+    features = vectorizer.fit_transform([texts[i] for i in rows])
+    classifier = LogisticRegression(C=LEXICAL_C, max_iter=2000)
+    classifier.fit(features, labels, sample_weight=share * len(share))
+    weights = np.zeros((features.shape[1] + 1, len(CATEGORIES)), dtype=np.float32)
+    # Categories no example teaches keep a very low bias rather than none at all.
+    weights[-1] = -20.0
+    weights[:-1, classifier.classes_] = classifier.coef_.T
+    weights[-1, classifier.classes_] = classifier.intercept_
+    return LexicalModel(dict(vectorizer.vocabulary_), vectorizer.idf_, weights)
+
+
+def fit(examples: list[Examples], embedder: str = "") -> CategoryModel:
+    examples = [e for e in examples if len(e.vectors)]
+    vectors = np.vstack([e.vectors for e in examples])
+    accepted = np.vstack([e.accepted for e in examples])
+    sample_weights = _sample_weights(examples)
+    embedding = fit_partial_labels(vectors, accepted, sample_weights, CATEGORIES, l2=L2, steps=STEPS)
+    lexical = fit_lexical([t for e in examples for t in e.texts], accepted, sample_weights)
+    return CategoryModel(embedding, lexical, LEXICAL_SHARE, embedder)
+
+
+def accuracy(model: CategoryModel, examples: Examples, rows: np.ndarray | None = None) -> float:
+    if rows is not None:
+        examples = examples.subset(np.flatnonzero(rows))
+    vectors, accepted = examples.vectors, examples.accepted
+    if not len(vectors):
+        return float("nan")
+    probabilities = model.probabilities(examples.texts, vectors)
+    chosen = [decide(p, model.categories)[0] for p in probabilities]
+    return float(np.mean([c in CATEGORIES and row[CATEGORIES.index(c)] for c, row in zip(chosen, accepted, strict=True)]))
+
+
+def _folds(groups: list[str], folds: int, seed: int) -> np.ndarray:
+    """A fold per row; all rows of one group share it."""
+    unique = sorted(set(groups))
+    order = np.random.default_rng(seed).permutation(len(unique))
+    fold_of = {group: order[i] % folds for i, group in enumerate(unique)}
+    return np.array([fold_of[g] for g in groups])
+
+
+def cross_validate(examples: list[Examples], folds: int = FOLDS) -> dict[str, float]:
+    """Held-out accuracy: articles by random folds, headlines by folds of whole stories."""
+    by_kind = {e.kind: e for e in examples}
+    articles, headlines = by_kind["articles"], by_kind.get("headlines")
+    article_fold = _folds(articles.groups, folds, seed=1)
+    headline_fold = _folds(headlines.groups, folds, seed=2) if headlines else None
+    article_hits, headline_hits = [], []
+    for fold in range(folds):
+        training = []
+        for e in examples:
+            if e.kind in ("articles", "article_titles"):
+                training.append(e.subset(np.flatnonzero(article_fold != fold)))
+            elif e.kind == "headlines":
+                training.append(e.subset(np.flatnonzero(headline_fold != fold)))
+            else:
+                training.append(e)
+        model = fit(training)
+        held = article_fold == fold
+        article_hits.append(accuracy(model, articles, held) * held.sum())
+        if headlines:
+            held = headline_fold == fold
+            headline_hits.append(accuracy(model, headlines, held) * held.sum())
+    result = {"articles_cv_accuracy": round(sum(article_hits) / len(articles.vectors), 4)}
+    if headlines:
+        result["headlines_story_cv_accuracy"] = round(sum(headline_hits) / len(headlines.vectors), 4)
+        without_headlines = fit([e for e in examples if e.kind != "headlines"])
+        result["headlines_cross_domain_accuracy"] = round(accuracy(without_headlines, headlines), 4)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bbc", type=Path, required=True, help="BBC-style articles, jsonl")
+    parser.add_argument("--uci", type=Path, help="aggregator headlines, csv")
+    parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--cache", type=Path, help="folder for cached embeddings")
+    parser.add_argument("--cv", action="store_true", help="also print cross-validated accuracy")
+    args = parser.parse_args(argv)
+    from newsdesk.enrich.embeddings import get_embedder
+
+    embedder = get_embedder()
+    embed = cached_embedder(embedder.embed, args.cache, embedder.name)
+    articles = read_bbc_jsonl(args.bbc)
+    headlines = read_aggregator_csv(args.uci) if args.uci else []
+    examples = build_examples(articles, headlines, embed)
+    model = fit(examples, embedder.name)
+    model.save(args.out, examples=sum(len(e.vectors) for e in examples))
+    report = {"weights": str(args.out), **{e.kind: len(e.vectors) for e in examples}}
+    if args.cv:
+        report.update(cross_validate(examples))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

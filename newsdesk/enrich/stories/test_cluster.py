@@ -1,0 +1,95 @@
+"""The online clusterer on hand-made vectors: topics are axes, so similarities are known exactly."""
+
+from dataclasses import replace
+
+import numpy as np
+
+from newsdesk.enrich.stories.cluster import ClusterSettings, StoryClusterer, StoryItem, title_terms
+
+HOUR = 3600.0
+NO_BURST = replace(ClusterSettings(), burst_bonus=0.0)
+
+
+def axis(*weights: float) -> np.ndarray:
+    vector = np.zeros(8, dtype=np.float32)
+    vector[: len(weights)] = weights
+    return vector / np.linalg.norm(vector)
+
+
+def item(item_id: str, title: str, hours: float, vector: np.ndarray, source: str = "") -> StoryItem:
+    return StoryItem(id=item_id, title=title, published=hours * HOUR, vector=vector, source=source)
+
+
+def test_title_terms_fold_plurals_and_possessives_and_drop_stopwords():
+    assert title_terms("Sbarro's lenders approve the plans") == {"sbarro", "lender", "approve", "plan"}
+
+
+def test_a_small_stream_forms_one_story_per_event():
+    clusterer = StoryClusterer(NO_BURST)
+    stream = [
+        item("a1", "Sbarro files for bankruptcy", 0, axis(1, 0.1), "x"),
+        item("b1", "Titanfall review roundup", 0.5, axis(0, 0, 1), "y"),
+        item("a2", "Pizza chain Sbarro seeks bankruptcy protection", 1, axis(0.95, 0.2), "y"),
+        item("b2", "Titanfall reviews are in", 1.5, axis(0.1, 0, 1), "x"),
+        item("a3", "Sbarro bankruptcy: what it means", 2, axis(1, 0, 0.1), "z"),
+    ]
+    keys = {entry.id: clusterer.add(entry) for entry in stream}
+    assert keys["a1"] == keys["a2"] == keys["a3"]
+    assert keys["b1"] == keys["b2"] != keys["a1"]
+    assert clusterer.open[keys["a1"]].sources == {"x", "y", "z"}
+
+
+def test_shared_rare_words_join_headlines_whose_vectors_alone_would_not():
+    # cosine 0.45 is well below the join threshold; the rare shared words carry the rest.
+    first, second = axis(1, 0), axis(0.45, np.sqrt(1 - 0.45**2))
+    background = [item(f"n{i}", f"Markets rise on day {i}", i * 0.01, axis(0, 0, 0, 1)) for i in range(20)]
+    with_name = StoryClusterer(NO_BURST)
+    for entry in background:
+        with_name.add(entry)
+    a = with_name.add(item("p1", "Plosser taper warning", 1, first))
+    b = with_name.add(item("p2", "Plosser taper comments", 2, second))
+    assert a == b
+    without_name = StoryClusterer(NO_BURST)
+    a = without_name.add(item("q1", "Official warning", 1, first))
+    b = without_name.add(item("q2", "Banker comments", 2, second))
+    assert a != b
+
+
+def test_a_story_quiet_for_longer_than_the_window_is_closed():
+    settings = replace(NO_BURST, window=24 * HOUR)
+    clusterer = StoryClusterer(settings)
+    first = clusterer.add(item("e1", "Eclipse over the harbour", 0, axis(1)))
+    later_same_day = clusterer.add(item("e2", "Eclipse over the harbour tonight", 20, axis(1)))
+    week_later = clusterer.add(item("e3", "Eclipse over the harbour again", 20 + 7 * 24, axis(1)))
+    assert first == later_same_day
+    assert week_later != first
+    assert first not in clusterer.open
+
+
+def test_the_burst_bonus_joins_an_article_arriving_seconds_after_a_story_and_not_an_hour_later():
+    weakly_related = axis(0.3, np.sqrt(1 - 0.09))
+    clusterer = StoryClusterer()
+    story = clusterer.add(item("s1", "Harbour gates fail", 0, axis(1)))
+    seconds_later = clusterer.add(item("s2", "Quay flooded", 5 / HOUR, weakly_related))
+    assert seconds_later == story
+    clusterer = StoryClusterer()
+    story = clusterer.add(item("s1", "Harbour gates fail", 0, axis(1)))
+    hour_later = clusterer.add(item("s2", "Quay flooded", 1, weakly_related))
+    assert hour_later != story
+
+
+def test_two_stories_that_converge_merge_into_the_older_one():
+    settings = replace(
+        NO_BURST, join_threshold=0.7, lexical_weight=0.0, merge_threshold=0.7, closest_members=1
+    )
+    clusterer = StoryClusterer(settings)
+    older = clusterer.add(item("m1", "one", 0, axis(1, 0)))
+    newer = clusterer.add(item("m2", "two", 1, axis(0.6, 0.8)))
+    assert older != newer
+    # Joins the newer story (cosine 0.96), whose centroid then sits at 0.707 from the older one.
+    bridge = clusterer.add(item("m3", "three", 2, axis(0.8, 0.6)))
+    assert bridge == older
+    assert clusterer.story_of("m2") == older
+    assert newer not in clusterer.open
+    assert clusterer.open[older].size == 3
+    assert clusterer.open[older].representative() == "m3"

@@ -1,0 +1,49 @@
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from newsdesk.enrich.stories.stream import BadItem, parse_published, read_items
+
+TESTDATA = Path(__file__).parent / "testdata"
+
+
+def test_published_accepts_iso_8601_and_epoch_milliseconds():
+    moment = datetime(2014, 3, 10, 16, 52, 50, tzinfo=UTC).timestamp()
+    assert parse_published("2014-03-10T16:52:50Z") == moment
+    assert parse_published("2014-03-10T17:52:50+01:00") == moment
+    assert parse_published("2014-03-10T16:52:50") == moment  # no zone: UTC
+    assert parse_published(1394470370000) == moment
+    assert parse_published("1394470370000") == moment
+    with pytest.raises(BadItem):
+        parse_published("yesterday")
+    with pytest.raises(BadItem):
+        parse_published(None)
+
+
+def test_items_come_out_in_time_order_and_bad_lines_are_reported():
+    errors = []
+    lines = (TESTDATA / "stream.jsonl").read_text(encoding="utf-8").splitlines()
+    items = read_items(lines, lambda number, error: errors.append(number))
+    assert [item.id for item in items] == ["a1", "b1", "a2", "b2", "a3"]
+    assert errors == [6, 7]
+
+
+@pytest.mark.django_db
+def test_the_cluster_command_prints_one_story_per_event(capsys):
+    with pytest.raises(CommandError, match="2 bad lines"):
+        call_command("cluster", str(TESTDATA / "stream.jsonl"))
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    story = {line["id"]: line["story"] for line in lines}
+    assert [line["id"] for line in lines] == ["a1", "b1", "a2", "b2", "a3"]
+    assert story["a1"] == story["a2"] == story["a3"]
+    assert story["b1"] == story["b2"] != story["a1"]
+    assert "stream.jsonl:6: skipped" in captured.err
+
+
+def test_the_cluster_command_refuses_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="no file"):
+        call_command("cluster", str(tmp_path / "missing.jsonl"))

@@ -1,0 +1,79 @@
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.enrich.categories import classify_many, section_prior
+
+# Lines classified per embedding batch; output follows each batch, so long inputs stream.
+BATCH = 64
+
+
+def read_items(lines: Iterable[str], report) -> Iterator[dict]:
+    """Valid items of a JSON-lines stream; a bad line is reported and skipped, never fatal."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as error:
+            report(number, f"not JSON ({error})")
+            continue
+        if not isinstance(item, dict) or "id" not in item:
+            report(number, 'expected an object with an "id"')
+            continue
+        title, text = item.get("title") or "", item.get("text") or ""
+        if not isinstance(title, str) or not isinstance(text, str):
+            report(number, '"title" and "text" must be strings')
+            continue
+        yield {"id": item["id"], "title": title, "text": text, "section": str(item.get("section") or "")}
+
+
+class Command(BaseCommand):
+    help = (
+        'Categorise news items. Reads JSON lines {"id", "title", "text"?, "section"?} from a file or "-" '
+        'for stdin and prints {"id", "category", "confidence"} lines; "section" is the publisher\'s '
+        "section, used as a prior."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("input", metavar="INPUT.jsonl")
+
+    def handle(self, *args, input: str, **options):
+        bad = 0
+
+        def report(line_number: int, error: str) -> None:
+            nonlocal bad
+            bad += 1
+            self.stderr.write(f"{input}:{line_number}: skipped: {error}")
+
+        if input == "-":
+            self._categorize(read_items(sys.stdin, report))
+        else:
+            path = Path(input)
+            if not path.is_file():
+                raise CommandError(f"no file at {path}")
+            with path.open(encoding="utf-8") as lines:
+                self._categorize(read_items(lines, report))
+        if bad:
+            raise CommandError(f"{bad} bad lines skipped")
+
+    def _categorize(self, items: Iterator[dict]) -> None:
+        batch: list[dict] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == BATCH:
+                self._write(batch)
+                batch = []
+        if batch:
+            self._write(batch)
+
+    def _write(self, batch: list[dict]) -> None:
+        results = classify_many(
+            [(item["title"], item["text"]) for item in batch],
+            section_priors=[section_prior(item["section"]) for item in batch],
+        )
+        for item, (category, confidence) in zip(batch, results, strict=True):
+            self.stdout.write(json.dumps({"id": item["id"], "category": category, "confidence": confidence}))

@@ -1,0 +1,135 @@
+"""The full-text index each database keeps, and the means to (re)build it.
+
+SQLite: a contentless FTS5 table (no second copy of every body) kept in sync by
+triggers. Its rowids come from a small key table with an INTEGER PRIMARY KEY,
+because the article table's implicit rowid may change on VACUUM. SQLite drops a
+table's triggers whenever a migration rebuilds that table, so `ensure_search_index`
+runs after every migrate and restores them, re-indexing if any was missing.
+
+PostgreSQL: a GIN index over the weighted tsvector expression that
+newsdesk/store/search.py queries with the very same expression.
+"""
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+SQLITE_TABLES = [
+    """
+    CREATE TABLE IF NOT EXISTS newsdesk_article_search_key (
+        rowid INTEGER PRIMARY KEY,
+        article_id VARCHAR(32) NOT NULL UNIQUE
+    )
+    """,
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS newsdesk_article_fts USING fts5(
+        title, description, text,
+        content='',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )
+    """,
+]
+
+SQLITE_TRIGGERS = {
+    "newsdesk_article_fts_insert": """
+    CREATE TRIGGER IF NOT EXISTS newsdesk_article_fts_insert AFTER INSERT ON newsdesk_article BEGIN
+        INSERT OR IGNORE INTO newsdesk_article_search_key (article_id) VALUES (new.id);
+        INSERT INTO newsdesk_article_fts (rowid, title, description, text)
+        VALUES (
+            (SELECT rowid FROM newsdesk_article_search_key WHERE article_id = new.id),
+            new.title, new.description, new.text
+        );
+    END
+    """,
+    "newsdesk_article_fts_delete": """
+    CREATE TRIGGER IF NOT EXISTS newsdesk_article_fts_delete AFTER DELETE ON newsdesk_article BEGIN
+        INSERT INTO newsdesk_article_fts (newsdesk_article_fts, rowid, title, description, text)
+        VALUES (
+            'delete',
+            (SELECT rowid FROM newsdesk_article_search_key WHERE article_id = old.id),
+            old.title, old.description, old.text
+        );
+        DELETE FROM newsdesk_article_search_key WHERE article_id = old.id;
+    END
+    """,
+    "newsdesk_article_fts_update": """
+    CREATE TRIGGER IF NOT EXISTS newsdesk_article_fts_update
+    AFTER UPDATE OF title, description, text ON newsdesk_article
+    WHEN old.title IS NOT new.title OR old.description IS NOT new.description OR old.text IS NOT new.text
+    BEGIN
+        INSERT INTO newsdesk_article_fts (newsdesk_article_fts, rowid, title, description, text)
+        VALUES (
+            'delete',
+            (SELECT rowid FROM newsdesk_article_search_key WHERE article_id = old.id),
+            old.title, old.description, old.text
+        );
+        INSERT INTO newsdesk_article_fts (rowid, title, description, text)
+        VALUES (
+            (SELECT rowid FROM newsdesk_article_search_key WHERE article_id = new.id),
+            new.title, new.description, new.text
+        );
+    END
+    """,
+}
+
+SQLITE_REBUILD = [
+    "INSERT INTO newsdesk_article_fts (newsdesk_article_fts) VALUES ('delete-all')",
+    "DELETE FROM newsdesk_article_search_key",
+    "INSERT INTO newsdesk_article_search_key (article_id) SELECT id FROM newsdesk_article",
+    """
+    INSERT INTO newsdesk_article_fts (rowid, title, description, text)
+    SELECT k.rowid, a.title, a.description, a.text
+    FROM newsdesk_article a JOIN newsdesk_article_search_key k ON k.article_id = a.id
+    """,
+]
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS newsdesk_article_fts_update",
+    "DROP TRIGGER IF EXISTS newsdesk_article_fts_delete",
+    "DROP TRIGGER IF EXISTS newsdesk_article_fts_insert",
+    "DROP TABLE IF EXISTS newsdesk_article_fts",
+    "DROP TABLE IF EXISTS newsdesk_article_search_key",
+]
+
+# Must match newsdesk.store.search.POSTGRES_DOCUMENT character for character, or the index is unused.
+POSTGRES_FORWARD = [
+    """
+    CREATE INDEX IF NOT EXISTS newsdesk_article_search_gin ON newsdesk_article USING GIN ((
+        setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
+        || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')
+        || setweight(to_tsvector('english'::regconfig, coalesce(text, '')), 'D')
+    ))
+    """,
+]
+
+POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS newsdesk_article_search_gin"]
+
+
+def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
+    """Create whatever part of the index is missing; True when it had to be rebuilt."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for sql in POSTGRES_FORWARD:
+                cursor.execute(sql)
+            return False
+        if connection.vendor != "sqlite":
+            return False
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'newsdesk_article_fts_%'"
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in SQLITE_TRIGGERS if name not in present]
+        if not missing:
+            return False
+        for sql in SQLITE_TABLES:
+            cursor.execute(sql)
+        for name in missing:
+            cursor.execute(SQLITE_TRIGGERS[name])
+        for sql in SQLITE_REBUILD:
+            cursor.execute(sql)
+        return True
+
+
+def drop_search_index(connection: BaseDatabaseWrapper) -> None:
+    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_BACKWARD}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

@@ -1,0 +1,265 @@
+"""Celery at scale, for real: a Redis broker, a worker process (with its beat), a worker killed mid-run.
+
+The worker and this test share a SQLite file (pytest's in-memory test database is
+invisible to another process); the test reads it with sqlite3 directly.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import require
+from newsdesk.store.identity import article_id, canonicalize_url
+from newsdesk.testing import FixtureArticle, FixtureFeed, FixtureWeb, Publisher
+from newsdesk.testing.redis import redis_available, redis_server
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+STORIES_PER_PUBLISHER = 8
+PAGE_SECONDS = 0.5  # long enough that the kill lands inside a page fetch
+KILL_AFTER_PAGES_STARTED = 5
+WAIT_SECONDS = 180
+TOPICS = ["the ferry timetable", "the harbour wall", "the fish market", "the lifeboat station"]
+
+
+@dataclass
+class SlowPage:
+    """Serves `page` after a pause, counting fetches that started and that are still running."""
+
+    page: object
+    progress: "PageProgress"
+
+    def respond(self, request) -> int:
+        self.progress.started()
+        try:
+            request.server.web.stopping.wait(PAGE_SECONDS)
+            return self.page.respond(request)
+        finally:
+            self.progress.finished()
+
+
+@dataclass
+class PageProgress:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    started_count: int = 0
+    running: int = 0
+    enough: threading.Event = field(default_factory=threading.Event)
+
+    def started(self) -> None:
+        with self.lock:
+            self.started_count += 1
+            self.running += 1
+            if self.started_count >= KILL_AFTER_PAGES_STARTED:
+                self.enough.set()
+
+    def finished(self) -> None:
+        with self.lock:
+            self.running -= 1
+
+
+def stories(publisher_name: str) -> list[FixtureArticle]:
+    published = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
+    slug = publisher_name.lower().replace(" ", "-")
+    return [
+        FixtureArticle(
+            key=f"{slug}:{i}",
+            path=f"/news/local/{slug}-story-{i}",
+            canonical_path=f"/news/local/{slug}-story-{i}",
+            title=f"{publisher_name} story {i}: the council votes on {TOPICS[i % len(TOPICS)]}",
+            published=published - timedelta(hours=i),
+            summary=f"Councillors in {publisher_name}'s town voted on {TOPICS[i % len(TOPICS)]}.",
+            section="local",
+            paragraphs=[
+                f"Councillors met on evening {i} to vote on {TOPICS[i % len(TOPICS)]}, "
+                f"a matter {publisher_name} readers have written about for months.",
+                f"The motion number {i * 7 + 3} passed after a long debate in which residents "
+                "spoke about the cost, the schedule and the noise of the building work.",
+                f"Officials said the work would start within {i + 2} weeks and that the harbour "
+                "would stay open to boats and walkers for the whole of the project.",
+                f"Opponents promised to raise the matter again at meeting {i + 40}, "
+                "saying the town deserved a full survey before any money was spent.",
+            ],
+        )
+        for i in range(STORIES_PER_PUBLISHER)
+    ]
+
+
+def newsdesk_command(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "newsdesk", *args], env=env, cwd=PROJECT_DIR, check=True, timeout=120
+    )
+
+
+def start_worker(env: dict, work_dir: Path, generation: int) -> subprocess.Popen:
+    """A prefork worker with two processes and an embedded beat, in its own process group."""
+    log = open(work_dir / f"worker-{generation}.log", "wb")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "newsdesk.tasks", "worker",
+            "--beat", "--schedule", str(work_dir / "beat-schedule"),
+            "--pool", "prefork", "--concurrency", "2", "--queues", "ingest,enrich",
+            "--hostname", f"test{generation}@%h", "--loglevel", "INFO",
+            "--without-mingle", "--without-gossip",
+        ],
+        env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+
+def kill_group(worker: subprocess.Popen, how: int) -> None:
+    try:
+        os.killpg(worker.pid, how)
+    except ProcessLookupError:
+        return
+    worker.wait(timeout=30)
+
+
+def stored_articles(database: Path) -> list[tuple[str, str, str, str, int]]:
+    """(id, canonical URL, content hash, extraction state, hashtag count) of every article."""
+    with sqlite3.connect(database, timeout=30) as db:
+        return db.execute(
+            "SELECT a.id, a.canonical_url, a.content_hash, a.extraction,"
+            " (SELECT COUNT(*) FROM newsdesk_articlehashtag h WHERE h.article_id = a.id)"
+            " FROM newsdesk_article a"
+        ).fetchall()
+
+
+def wait_for(condition, what: str, log_dir: Path) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            logs = "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(log_dir.glob("*.log")))
+            pytest.fail(f"gave up after {WAIT_SECONDS}s waiting for {what}; worker logs:\n{logs}")
+        time.sleep(0.2)
+
+
+def test_a_worker_killed_mid_run_loses_no_article_and_duplicates_none(tmp_path):
+    require(redis_available(), "Redis (redis-server or NEWSDESK_TEST_REDIS_URL)")
+    progress = PageProgress()
+    publishers = [Publisher("Harbour Gazette"), Publisher("Quayside Post")]
+    for publisher in publishers:
+        publisher.add_feed(FixtureFeed("/feed.xml", f"{publisher.name}: latest", stories(publisher.name)))
+    database = tmp_path / "newsdesk.sqlite3"
+
+    with FixtureWeb(publishers) as web, redis_server() as redis_url:
+        for publisher in publishers:
+            for story in publisher.articles:
+                publisher.add_route(story.path, SlowPage(publisher.route_for(story.path), progress))
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsdesk.settings_test",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "REDIS_URL": redis_url,
+            "CELERY_BROKER_URL": redis_url,
+            "NEWSDESK_VAR_DIR": str(tmp_path / "var"),
+            "NEWSDESK_SCHEDULER_INTERVAL": "1",
+            # Recovery must come from the broker handing the killed tasks out again,
+            # not from the periodic sweep of waiting articles.
+            "NEWSDESK_TASK_VISIBILITY_TIMEOUT": "3",
+            "NEWSDESK_REQUEUE_AFTER_SECONDS": "3600",
+        }
+        newsdesk_command(env, "migrate", "--noinput", "--verbosity", "0")
+        subscriptions = tmp_path / "subscriptions.opml"
+        subscriptions.write_bytes(web.opml())
+        newsdesk_command(env, "opml", "import", str(subscriptions))
+
+        first = start_worker(env, tmp_path, 1)
+        try:
+            assert progress.enough.wait(WAIT_SECONDS), "the worker never started fetching pages"
+            with progress.lock:
+                kill_group(first, signal.SIGKILL)
+                running_at_kill = progress.running
+        finally:
+            kill_group(first, signal.SIGKILL)
+        done_at_kill = [row for row in stored_articles(database) if row[3] == "page"]
+        assert running_at_kill >= 1, "the kill did not land during a page fetch"
+        assert len(done_at_kill) < 2 * STORIES_PER_PUBLISHER
+
+        second = start_worker(env, tmp_path, 2)
+        try:
+
+            def all_enriched() -> bool:
+                rows = stored_articles(database)
+                return len(rows) >= 2 * STORIES_PER_PUBLISHER and all(
+                    row[3] == "page" and row[4] > 0 for row in rows
+                )
+
+            wait_for(all_enriched, "every article extracted and tagged", tmp_path)
+        finally:
+            kill_group(second, signal.SIGTERM)
+
+        expected = {
+            article_id(canonicalize_url(publisher.url(story.stored_path)))
+            for publisher in publishers
+            for story in publisher.articles
+        }
+        rows = stored_articles(database)
+        ids = [row[0] for row in rows]
+        assert sorted(ids) == sorted(expected)  # nothing lost, nothing twice
+        assert len({row[1] for row in rows}) == len(rows)
+        assert len({row[2] for row in rows}) == len(rows)
+        killed_pages = [r for r in web.requests if r.path.startswith("/news/") and r.status == 0]
+        assert len({r.path for r in web.requests if r.path.startswith("/news/")}) == len(expected)
+        assert killed_pages or running_at_kill
+
+
+# --- The periodic tick, in process (tasks run eagerly, as on the embedded default).
+
+
+@pytest.mark.django_db
+def test_the_tick_claims_due_feeds_and_requeues_pages_left_waiting(settings):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from newsdesk.models import Article, ExtractionState, Feed, Source
+    from newsdesk.pipeline import reset_shared_fetcher
+    from newsdesk.tasks import poll_due_feeds, requeue_waiting_articles
+
+    cache.clear()
+    reset_shared_fetcher()
+    publisher = Publisher("Harbour Gazette")
+    publisher.add_feed(FixtureFeed("/feed.xml", "Harbour Gazette: latest", stories("Harbour Gazette")[:2]))
+    with FixtureWeb([publisher]) as web:
+        source = Source.objects.create(name=publisher.name, slug="harbour-gazette")
+        feed = Feed.objects.create(source=source, url=publisher.feed_urls()[0])
+        disabled = Feed.objects.create(
+            source=source, url=publisher.url("/gone.xml"), disabled_at=timezone.now()
+        )
+
+        assert poll_due_feeds.apply().get() == 1
+        feed.refresh_from_db()
+        assert feed.last_status == 200
+        assert timezone.now() < feed.next_poll_at
+        assert poll_due_feeds.apply().get() == 0  # not due again
+        assert not web.requests_for(disabled.url)
+        extracted = Article.objects.filter(extraction=ExtractionState.PAGE)
+        assert extracted.count() == 2
+
+        # A page whose task was lost: still pending long after it was found.
+        lost = extracted.first()
+        discovered = timezone.now() - timedelta(seconds=settings.NEWSDESK_REQUEUE_AFTER_SECONDS + 60)
+        Article.objects.filter(id=lost.id).update(
+            extraction=ExtractionState.PENDING, discovered_at=discovered
+        )
+        web.clear_requests()
+
+        assert requeue_waiting_articles() == 1
+        assert Article.objects.get(id=lost.id).extraction == ExtractionState.PAGE
+        assert [r.path for r in web.requests if r.path.startswith("/news/")] == [urlsplit_path(lost.url)]
+        # Queued once per period, however many ticks see it.
+        Article.objects.filter(id=lost.id).update(extraction=ExtractionState.PENDING)
+        assert requeue_waiting_articles() == 0
+    reset_shared_fetcher()
+
+
+def urlsplit_path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path

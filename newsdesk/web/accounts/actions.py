@@ -1,0 +1,39 @@
+"""Changes to a reader's account."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from newsdesk.models import Comment, ModerationAction
+from newsdesk.web.accounts.lib import clean_display_name, deleted_reader, profile_of
+from newsdesk.web.cache import bump_on_commit
+
+
+def set_display_name(user: AbstractBaseUser, raw_name: str) -> str:
+    profile = profile_of(user)
+    profile.display_name = clean_display_name(raw_name)
+    profile.save(update_fields=["display_name"])
+    # Their name is on every page they commented on.
+    bump_on_commit(_commented_article_ids(user))
+    return profile.display_name
+
+
+@transaction.atomic
+def delete_account(user: AbstractBaseUser) -> None:
+    """Delete `user`; their comments are anonymised in place (why: newsdesk/web/accounts/__init__.py)."""
+    article_ids = _commented_article_ids(user)
+    placeholder = deleted_reader()
+    Comment.objects.filter(author=user).update(
+        author=placeholder, body="", body_html="", ip_address=None, state=Comment.State.DELETED
+    )
+    # The audit log outlives its moderators.
+    ModerationAction.objects.filter(moderator=user).update(moderator=placeholder)
+    user.delete()
+    bump_on_commit(article_ids)
+
+
+def _commented_article_ids(user: AbstractBaseUser) -> list[str]:
+    return list(
+        Comment.objects.filter(author=user, article__isnull=False)
+        .values_list("article_id", flat=True)
+        .distinct()
+    )

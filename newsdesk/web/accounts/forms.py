@@ -1,0 +1,33 @@
+from django import forms
+
+from newsdesk.web.accounts.actions import set_display_name
+from newsdesk.web.accounts.lib import DISPLAY_NAME_MAX, clean_display_name
+
+
+class DisplayNameSignupForm(forms.Form):
+    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    display_name = forms.CharField(
+        max_length=DISPLAY_NAME_MAX,
+        required=False,
+        help_text="Shown beside your comments. Leave empty to appear as “Reader N”.",
+    )
+
+    def signup(self, request, user) -> None:
+        set_display_name(user, self.cleaned_data.get("display_name", ""))
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(max_length=DISPLAY_NAME_MAX, required=False)
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"])
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(help_text="Type DELETE to confirm.")
+
+    def clean_confirm(self) -> str:
+        if self.cleaned_data["confirm"].strip() != "DELETE":
+            raise forms.ValidationError("Type DELETE, in capitals, to delete your account.")
+        return "DELETE"

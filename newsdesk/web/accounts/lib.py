@@ -1,0 +1,102 @@
+"""Profiles and a reader's own data, as plain functions."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from newsdesk.models import Comment, CommentReport, Follow, ReaderProfile, SavedArticle
+
+# The account that keeps anonymised comments of deleted readers (see newsdesk/web/accounts/__init__.py).
+DELETED_READER_USERNAME = "deleted-reader"
+DELETED_READER_NAME = "[deleted]"
+DISPLAY_NAME_MAX = ReaderProfile._meta.get_field("display_name").max_length
+
+
+def profile_of(user: AbstractBaseUser) -> ReaderProfile:
+    """The reader's profile, created on first use (accounts made before profiles, or by the admin)."""
+    try:
+        return user.profile
+    except ReaderProfile.DoesNotExist:
+        profile, _ = ReaderProfile.objects.get_or_create(user=user)
+        return profile
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    """What other readers see: the chosen name, never the email address. Untrusted: escape it."""
+    if getattr(user, "username", "") == DELETED_READER_USERNAME:
+        return DELETED_READER_NAME
+    try:
+        chosen = user.profile.display_name.strip()
+    except ReaderProfile.DoesNotExist:
+        chosen = ""
+    return chosen or f"Reader {user.pk}"
+
+
+def clean_display_name(raw: str) -> str:
+    """Collapse whitespace and drop control characters; the result is still shown escaped."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
+    return " ".join(printable.split())[:DISPLAY_NAME_MAX]
+
+
+def deleted_reader() -> AbstractBaseUser:
+    user, created = get_user_model().objects.get_or_create(
+        username=DELETED_READER_USERNAME, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def export_reader_data(user: AbstractBaseUser) -> dict:
+    """Everything we hold about `user`, as JSON-ready data (the "download my data" file)."""
+    profile = profile_of(user)
+    emails = []
+    if hasattr(user, "emailaddress_set"):
+        emails = [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in user.emailaddress_set.all()
+        ]
+    comments = Comment.objects.filter(author=user).order_by("created_at")
+    return {
+        "account": {
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": emails,
+        },
+        "profile": {
+            "display_name": profile.display_name,
+            "created_at": profile.created_at.isoformat(),
+            "suspended_until": profile.suspended_until.isoformat() if profile.suspended_until else None,
+        },
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": comment.article_id,
+                "story": comment.story_id,
+                "parent": comment.parent_id,
+                "body": comment.body,
+                "state": comment.state,
+                "created_at": comment.created_at.isoformat(),
+                "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+                "ip_address": comment.ip_address,
+            }
+            for comment in comments
+        ],
+        "reports": [
+            {"comment": report.comment_id, "reason": report.reason, "details": report.details}
+            for report in CommentReport.objects.filter(reporter=user).order_by("created_at")
+        ],
+        "follows": [
+            {"kind": follow.kind, "value": follow.value, "created_at": follow.created_at.isoformat()}
+            for follow in Follow.objects.filter(user=user).order_by("created_at")
+        ],
+        "saved_articles": [
+            {
+                "article": saved.article_id,
+                "url": saved.article.url,
+                "created_at": saved.created_at.isoformat(),
+            }
+            for saved in SavedArticle.objects.filter(user=user).select_related("article")
+        ],
+    }

@@ -1,0 +1,196 @@
+"""Whole-page cache for anonymous readers, invalidated by a content generation.
+
+Every cached page's key carries the current generation of what it shows (the whole
+site, or one article). Any write to articles, hashtags, stories, sources or comments
+bumps the generation once its transaction commits, so the next request misses and
+renders fresh; pages cached under the old generation simply age out (TTL backstop).
+
+The generation lives in the shared cache (Redis) when there is one, so every web
+server and worker agrees. On the embedded default the cache is per process, so the
+generation is kept in a small file all processes of the machine read.
+"""
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from functools import partial, wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import cc_delim_re, patch_vary_headers
+
+SITE = "site"
+# Long beyond any page TTL: a generation that expires is recreated from the clock, never reused.
+GENERATION_TIMEOUT = 24 * 3600
+# Headers a cached page may vary on: the URL carries the language, and cached pages
+# are only ever served to requests without a session.
+ALLOWED_VARY = {"cookie", "accept-language"}
+# Headers of the rendered response worth keeping; cookies are never stored.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Link")
+CACHE_HEADER = "X-Cache"
+
+Scopes = Callable[..., Iterable[str]]
+
+
+def site_scope(request: HttpRequest, **view_kwargs) -> tuple[str, ...]:
+    return (SITE,)
+
+
+def article_scope(request: HttpRequest, article_id: str, **view_kwargs) -> tuple[str, ...]:
+    """An article page changes with the article (its text, hashtags, comments), not with every crawl."""
+    return (f"article:{article_id}",)
+
+
+def cached_page(view: Callable | None = None, *, scopes: Scopes = site_scope) -> Callable:
+    """Serve anonymous GET requests for `view` from the cache; usable as @cached_page or cached_page(view)."""
+    if view is None:
+        return partial(cached_page, scopes=scopes)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request, content_generations(scopes(request, **kwargs)))
+        stored = cache.get(key)
+        if stored is not None:
+            response = _rebuild(stored)
+            response[CACHE_HEADER] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        # Cookie matters to anyone caching downstream: a reader with a session sees another page.
+        patch_vary_headers(response, ("Cookie",))
+        if _storable(request, response):
+            cache.set(key, _freeze(response), settings.NEWSDESK_PAGE_CACHE_SECONDS)
+            response[CACHE_HEADER] = "miss"
+        return response
+
+    return wrapper
+
+
+def content_generations(scopes: Iterable[str]) -> tuple[int, ...]:
+    """The current generation of each scope (0 for one never bumped)."""
+    scopes = tuple(scopes)
+    if not _cache_is_shared():
+        return (_file_generation(),)
+    keys = [_generation_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    return tuple(int(found.get(key, 0)) for key in keys)
+
+
+def bump_content_generation(article_ids: Iterable[str] = ()) -> None:
+    """Invalidate the site's pages and those of `article_ids` (call after the change is committed)."""
+    if not _cache_is_shared():
+        _touch_generation_file()
+        return
+    for scope in (SITE, *(f"article:{article_id}" for article_id in article_ids)):
+        key = _generation_key(scope)
+        try:
+            cache.incr(key)
+        except ValueError:
+            if not cache.add(key, time.time_ns(), GENERATION_TIMEOUT):
+                cache.incr(key)
+
+
+def bump_on_commit(article_ids: Iterable[str] = ()) -> None:
+    """Bump once the transaction commits, so no reader caches the old rows under the new generation."""
+    transaction.on_commit(partial(bump_content_generation, tuple(article_ids)))
+
+
+def connect_invalidation_signals() -> None:
+    """Bump the generation whenever a model that pages show is saved or deleted."""
+    from newsdesk.models import Article, ArticleHashtag, Comment, Hashtag, Source, Story
+
+    article_of = {
+        Article: lambda row: row.pk,
+        ArticleHashtag: lambda row: row.article_id,
+        Comment: lambda row: row.article_id,
+        Hashtag: lambda row: None,
+        Source: lambda row: None,
+        Story: lambda row: None,
+    }
+
+    def changed(sender, instance, **kwargs) -> None:
+        article_id = article_of[sender](instance)
+        bump_on_commit([article_id] if article_id else [])
+
+    for model in article_of:
+        uid = f"newsdesk-page-cache-{model.__name__}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if settings.NEWSDESK_PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+        return False
+    # A session or pending messages mean this reader may see something of their own.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # A rendered CSRF token or a touched session belongs to this one reader.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    cache_control = {
+        part.strip().split("=")[0].lower() for part in response.get("Cache-Control", "").split(",")
+    }
+    if cache_control & {"private", "no-store", "no-cache"}:
+        return False
+    varies = {header.lower() for header in cc_delim_re.split(response.get("Vary", "")) if header}
+    return varies <= ALLOWED_VARY
+
+
+def _page_key(request: HttpRequest, generations: tuple[int, ...]) -> str:
+    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"newsdesk:page:{language}:{path}:{'.'.join(map(str, generations))}"
+
+
+def _freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
+    return response.content, [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+
+
+def _rebuild(stored: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _generation_key(scope: str) -> str:
+    return f"newsdesk:generation:{scope}"
+
+
+def _cache_is_shared() -> bool:
+    return not isinstance(caches["default"], (LocMemCache, DummyCache))
+
+
+def _file_generation() -> int:
+    try:
+        return int(Path(settings.NEWSDESK_CONTENT_GENERATION_FILE).read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def _touch_generation_file() -> None:
+    """Write the clock into the file, replacing it whole so readers never see half a number."""
+    path = Path(settings.NEWSDESK_CONTENT_GENERATION_FILE)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    temporary.write_text(str(time.time_ns()))
+    os.replace(temporary, path)

@@ -1,0 +1,58 @@
+"""Comments and the anonymous page cache: a new comment, a hidden one, a renamed author show at once."""
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from newsdesk.web.accounts.actions import set_display_name
+from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.comments.actions import post_comment
+from newsdesk.web.moderation.actions import moderate_comment
+from newsdesk.web.testing import make_article, make_source
+
+
+@pytest.fixture
+def page_cache(tmp_path):
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "c"}},
+        NEWSDESK_PAGE_CACHE_SECONDS=300,
+        NEWSDESK_CONTENT_GENERATION_FILE=str(tmp_path / "generation"),
+    ):
+        cache.clear()
+        yield
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
+def test_comment_changes_reach_cached_anonymous_pages(client, db, page_cache, committed):
+    article = committed(lambda: make_article(make_source("Harbour Times"), "Lighthouse"))
+    ann = committed(lambda: make_reader("ann@example.org", "Ann"))
+    moderator = committed(lambda: make_reader("mod@example.org", staff=True))
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url)["X-Cache"] == "hit"
+
+    comment = committed(lambda: post_comment(ann, article, "Fresh comment"))
+    response = client.get(url)
+    assert response["X-Cache"] == "miss" and "Fresh comment" in response.content.decode()
+    assert client.get(url)["X-Cache"] == "hit"
+
+    committed(lambda: set_display_name(ann, "Annabel"))
+    assert "Annabel" in client.get(url).content.decode()
+
+    committed(lambda: moderate_comment(moderator, comment, "hide"))
+    assert "Fresh comment" not in client.get(url).content.decode()
+
+
+def test_signed_in_pages_with_forms_are_never_cached(client, db, page_cache, committed):
+    article = committed(lambda: make_article(make_source("Harbour Times"), "Lighthouse"))
+    client.force_login(committed(lambda: make_reader("ann@example.org")))
+    response = client.get(article.get_absolute_url())
+    assert "X-Cache" not in response and "csrfmiddlewaretoken" in response.content.decode()

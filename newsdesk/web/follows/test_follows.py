@@ -1,0 +1,99 @@
+"""Following hashtags, sources, categories and stories; "For you"; saved articles."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.models import Follow, SavedArticle, Story
+from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.follows.lib import for_you_articles
+from newsdesk.web.testing import make_article, make_source
+
+
+@pytest.fixture
+def news(db):
+    harbour, coast = make_source("Harbour Times"), make_source("Coast Herald")
+    story = Story.objects.create(
+        title="Storm", first_published_at=timezone.now(), last_published_at=timezone.now()
+    )
+    return {
+        "tagged": make_article(coast, "Pier repairs", hashtags=("NorthPier",), age=timedelta(hours=5)),
+        "harbour": make_article(harbour, "Harbour dues rise", age=timedelta(hours=4)),
+        "science": make_article(coast, "Comet seen", category="science", age=timedelta(hours=3)),
+        "storm": make_article(coast, "Storm warning", story=story, age=timedelta(hours=2)),
+        "unrelated": make_article(coast, "Cup final", category="sports", age=timedelta(hours=1)),
+        "story": story,
+    }
+
+
+def follow(client, kind, value, action="follow"):
+    return client.post(reverse("follow"), {"kind": kind, "value": value, "action": action, "next": "/en/"})
+
+
+def test_for_you_merges_every_kind_of_follow_newest_first(client, news):
+    reader = make_reader("ann@example.org")
+    client.force_login(reader)
+    for kind, value in [
+        ("hashtag", "#NorthPier"),
+        ("source", "harbour-times"),
+        ("category", "science"),
+        ("story", str(news["story"].pk)),
+    ]:
+        assert follow(client, kind, value).status_code == 302
+    assert Follow.objects.filter(user=reader, kind="hashtag").get().value == "northpier"
+    titles = [article.title for article in for_you_articles(reader)]
+    assert titles == ["Storm warning", "Comet seen", "Harbour dues rise", "Pier repairs"]
+    page = client.get(reverse("for_you")).content.decode()
+    assert "Cup final" not in page and page.index("Storm warning") < page.index("Pier repairs")
+    assert "#NorthPier" in page
+
+
+def test_unfollow_and_unknown_things(client, news):
+    reader = make_reader("ann@example.org")
+    client.force_login(reader)
+    follow(client, "source", "harbour-times")
+    follow(client, "source", "harbour-times", action="unfollow")
+    assert not Follow.objects.exists()
+    assert follow(client, "source", "no-such-paper").status_code == 404
+    assert follow(client, "planet", "mars").status_code == 404
+    assert not for_you_articles(reader).exists()
+    assert "Follow hashtags, sources" in client.get(reverse("for_you")).content.decode()
+
+
+def test_follow_redirects_only_to_this_site(client, news):
+    client.force_login(make_reader("ann@example.org"))
+    response = client.post(
+        reverse("follow"), {"kind": "category", "value": "science", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("for_you")
+
+
+def test_follow_buttons_show_state_on_listing_pages(client, news):
+    client.force_login(make_reader("ann@example.org"))
+    hashtag_page = reverse("hashtag", args=["NorthPier"])
+    assert "Follow #NorthPier" in client.get(hashtag_page).content.decode()
+    follow(client, "hashtag", "NorthPier")
+    assert "Following #NorthPier" in client.get(hashtag_page).content.decode()
+    client.logout()
+    anonymous = client.get(hashtag_page).content.decode()
+    assert "Follow #NorthPier" in anonymous and "csrfmiddlewaretoken" not in anonymous
+
+
+def test_saved_articles(client, news):
+    reader = make_reader("ann@example.org")
+    client.force_login(reader)
+    article = news["science"]
+    client.post(reverse("save_article", args=[article.pk]), {"next": article.get_absolute_url()})
+    assert SavedArticle.objects.get().article == article
+    assert "Comet seen" in client.get(reverse("saved_articles")).content.decode()
+    assert 'aria-pressed="true">Saved' in client.get(article.get_absolute_url()).content.decode()
+    client.post(reverse("save_article", args=[article.pk]), {"action": "unsave"})
+    assert not SavedArticle.objects.exists()
+
+
+def test_reader_pages_need_a_login(client, news):
+    for name in ("for_you", "saved_articles"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and reverse("account_login") in response["Location"]

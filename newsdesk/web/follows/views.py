@@ -1,0 +1,83 @@
+"""Follow and save buttons, the "For you" page and saved articles; all per reader, never cached."""
+
+from dataclasses import replace
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from newsdesk.models import Article, Follow, SavedArticle
+from newsdesk.web.follows.actions import follow, save_article, unfollow, unsave_article
+from newsdesk.web.follows.lib import followed_things, for_you_articles, normalized_value
+from newsdesk.web.pages.paging import queryset_fetcher, requested_page, slice_page
+
+
+@require_POST
+@login_required
+def toggle_follow(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    if kind not in Follow.Kind.values:
+        raise Http404("nothing of that kind to follow")
+    value = normalized_value(kind, request.POST.get("value", ""))
+    if value is None:
+        raise Http404("nothing by that name to follow")
+    if request.POST.get("action") == "unfollow":
+        unfollow(request.user, kind, value)
+    else:
+        follow(request.user, kind, value)
+    return _back(request)
+
+
+@require_POST
+@login_required
+def toggle_save(request: HttpRequest, article_id: str) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    if request.POST.get("action") == "unsave":
+        unsave_article(request.user, article)
+    else:
+        save_article(request.user, article)
+    return _back(request)
+
+
+@never_cache
+@login_required
+def for_you(request: HttpRequest) -> HttpResponse:
+    page = slice_page(
+        queryset_fetcher(for_you_articles(request.user)), requested_page(request), settings.NEWSDESK_PAGE_SIZE
+    )
+    return render(
+        request, "newsdesk/follows/for_you.html", {"page": page, "followed": followed_things(request.user)}
+    )
+
+
+@never_cache
+@login_required
+def saved(request: HttpRequest) -> HttpResponse:
+    rows = (
+        SavedArticle.objects.filter(user=request.user)
+        .select_related("article__source")
+        .defer("article__html")
+    )
+    page = slice_page(queryset_fetcher(rows), requested_page(request), settings.NEWSDESK_PAGE_SIZE)
+    page = replace(page, items=[row.article for row in page.items])
+    return render(
+        request,
+        "newsdesk/listing.html",
+        {
+            "page": page,
+            "heading": "Saved articles",
+            "page_title": "Saved articles",
+            "empty_text": "Nothing saved yet. Use “Save” on an article to keep it here.",
+        },
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "for_you"
+    return redirect(target)

@@ -1,0 +1,84 @@
+"""What moderators do. Every action writes one ModerationAction row: the audit log."""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from newsdesk.models import BannedWord, Comment, ModerationAction
+from newsdesk.web.accounts.lib import profile_of
+from newsdesk.web.cache import bump_on_commit
+
+COMMENT_ACTIONS = ("approve", "hide", "delete")
+USER_ACTIONS = ("suspend", "unsuspend", "shadow_ban", "unshadow_ban")
+
+
+class ModerationRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def moderate_comment(moderator: AbstractBaseUser, comment: Comment, action: str, note: str = "") -> None:
+    """approve (visible, reports resolved), hide, or delete a comment."""
+    states = {"approve": Comment.State.VISIBLE, "hide": Comment.State.HIDDEN, "delete": Comment.State.DELETED}
+    if action not in states:
+        raise ModerationRefused(f"unknown comment action {action!r}")
+    comment.state = states[action]
+    comment.save(update_fields=["state"])
+    comment.reports.filter(resolved=False).update(resolved=True)
+    _log(moderator, action, note, comment=comment, target_user=comment.author)
+
+
+@transaction.atomic
+def moderate_reader(
+    moderator: AbstractBaseUser,
+    reader: AbstractBaseUser,
+    action: str,
+    *,
+    days: int = 7,
+    note: str = "",
+    comment: Comment | None = None,
+) -> None:
+    """Suspend a reader from commenting for `days`, or shadow-ban them (or lift either)."""
+    if action not in USER_ACTIONS:
+        raise ModerationRefused(f"unknown reader action {action!r}")
+    if reader.is_staff and action in ("suspend", "shadow_ban"):
+        raise ModerationRefused("Staff accounts are managed in the admin, not the moderation queue.")
+    profile = profile_of(reader)
+    if action == "suspend":
+        profile.suspended_until = timezone.now() + timedelta(days=max(1, days))
+        note = note or f"{max(1, days)} days"
+    elif action == "unsuspend":
+        profile.suspended_until = None
+    else:
+        profile.shadow_banned = action == "shadow_ban"
+    profile.save(update_fields=["suspended_until", "shadow_banned"])
+    if action in ("shadow_ban", "unshadow_ban"):
+        # Their comments appear or disappear on every page they wrote on.
+        bump_on_commit(
+            Comment.objects.filter(author=reader, article__isnull=False).values_list("article_id", flat=True)
+        )
+    _log(moderator, action, note, comment=comment, target_user=reader)
+
+
+def ban_word(moderator: AbstractBaseUser, word: str) -> BannedWord | None:
+    word = " ".join(word.split()).lower()
+    if not word:
+        return None
+    banned, created = BannedWord.objects.get_or_create(word=word[:100])
+    if created:
+        _log(moderator, "ban_word", banned.word)
+    return banned
+
+
+def unban_word(moderator: AbstractBaseUser, word: str) -> None:
+    deleted, _ = BannedWord.objects.filter(word=word).delete()
+    if deleted:
+        _log(moderator, "unban_word", word)
+
+
+def _log(moderator, action: str, note: str, *, comment=None, target_user=None) -> ModerationAction:
+    return ModerationAction.objects.create(
+        moderator=moderator, action=action, comment=comment, target_user=target_user, note=note[:2000]
+    )

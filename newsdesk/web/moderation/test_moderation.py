@@ -1,0 +1,93 @@
+"""The staff queue, its actions, banned words and the audit log."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.models import BannedWord, Comment, CommentReport, ModerationAction
+from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.comments.actions import post_comment, report_comment
+from newsdesk.web.moderation.lib import queue
+from newsdesk.web.testing import make_article, make_source
+
+
+@pytest.fixture
+def setup(db):
+    article = make_article(make_source("Harbour Times"), "Lighthouse")
+    author = make_reader("ann@example.org", "Ann")
+    moderator = make_reader("mod@example.org", "Mod", staff=True)
+    comment = post_comment(author, article, "Rude words")
+    report_comment(comment, make_reader("bob@example.org"), "abuse")
+    return {"article": article, "author": author, "moderator": moderator, "comment": comment}
+
+
+def act(client, comment, action, **extra):
+    return client.post(reverse("moderation_act", args=[comment.pk]), {"action": action, **extra})
+
+
+def test_queue_is_for_staff_only(client, setup):
+    assert reverse("account_login") in client.get(reverse("moderation_queue"))["Location"]
+    client.force_login(setup["author"])
+    assert client.get(reverse("moderation_queue")).status_code == 403
+    assert act(client, setup["comment"], "hide").status_code == 403
+    client.force_login(setup["moderator"])
+    page = client.get(reverse("moderation_queue")).content.decode()
+    assert "Rude words" in page and "abuse" in page
+
+
+def test_hide_then_approve_resolves_reports_and_logs_both(client, setup):
+    comment, moderator = setup["comment"], setup["moderator"]
+    client.force_login(moderator)
+    act(client, comment, "hide", note="insults")
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.HIDDEN
+    assert not CommentReport.objects.filter(resolved=False).exists()
+    assert list(queue()) == []
+    act(client, comment, "approve")
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.VISIBLE
+    log = list(ModerationAction.objects.order_by("created_at").values_list("action", "moderator", "note"))
+    assert log == [("hide", moderator.pk, "insults"), ("approve", moderator.pk, "")]
+    assert "insults" in client.get(reverse("moderation_log")).content.decode()
+
+
+def test_held_comments_wait_in_the_queue(setup):
+    newcomer = make_reader("new@example.org", joined_days_ago=0)
+    held = post_comment(newcomer, setup["article"], "https://spam.example")
+    assert held in queue()
+
+
+def test_suspend_and_shadow_ban_the_author(client, setup):
+    client.force_login(setup["moderator"])
+    act(client, setup["comment"], "suspend", days="3")
+    profile = setup["author"].profile
+    profile.refresh_from_db()
+    assert (profile.suspended_until - timezone.now()).days == 2
+    act(client, setup["comment"], "shadow_ban")
+    profile.refresh_from_db()
+    assert profile.shadow_banned
+    assert list(ModerationAction.objects.values_list("action", "target_user").order_by("created_at")) == [
+        ("suspend", setup["author"].pk),
+        ("shadow_ban", setup["author"].pk),
+    ]
+
+
+def test_staff_cannot_be_suspended_from_the_queue(client, setup):
+    other_moderator = make_reader("mod2@example.org", staff=True)
+    comment = post_comment(other_moderator, setup["article"], "staff note")
+    client.force_login(setup["moderator"])
+    act(client, comment, "suspend")
+    assert other_moderator.profile.suspended_until is None
+    assert not ModerationAction.objects.exists()
+
+
+def test_banned_words_are_managed_and_logged(client, setup):
+    client.force_login(setup["moderator"])
+    client.post(reverse("moderation_banned_words"), {"word": "  Cheap   Pills "})
+    assert list(BannedWord.objects.values_list("word", flat=True)) == ["cheap pills"]
+    client.post(reverse("moderation_banned_words"), {"word": "cheap pills", "action": "remove"})
+    assert not BannedWord.objects.exists()
+    assert list(ModerationAction.objects.values_list("action", "note").order_by("created_at")) == [
+        ("ban_word", "cheap pills"),
+        ("unban_word", "cheap pills"),
+    ]

@@ -1,0 +1,126 @@
+"""/healthz and /metrics: what they report, when they fail, and who may read them."""
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError, connection
+from django.test import override_settings
+from prometheus_client.parser import text_string_to_metric_families
+
+from newsdesk.models import ExtractionState, Feed, FetchFailure
+from newsdesk.testing.redis import free_port
+from newsdesk.web.ops.metrics import flush_request_counts
+from newsdesk.web.testing import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def samples(body: bytes) -> dict[tuple[str, tuple], float]:
+    """Every sample, by name and sorted labels; parsing fails on anything Prometheus would reject."""
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(body.decode())
+        for sample in family.samples
+    }
+
+
+def test_healthz_reports_each_dependency(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache"}  # tasks run in process: no broker to ask
+    assert all(check["ok"] and check["milliseconds"] >= 0 for check in body["checks"].values())
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_fails_when_the_database_does(client):
+    def database_down(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with connection.execute_wrapper(database_down):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failing"
+    assert body["checks"]["database"]["ok"] is False
+    assert "Connection refused" in body["checks"]["database"]["error"]
+    assert body["checks"]["cache"]["ok"] is True
+
+
+def test_healthz_fails_when_the_cache_server_is_unreachable(client):
+    nobody_listens = f"redis://127.0.0.1:{free_port()}/0"
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": nobody_listens}
+    }
+    with override_settings(CACHES=caches, MIDDLEWARE=[]):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"]["ok"] is False
+
+
+@override_settings(CELERY_TASK_ALWAYS_EAGER=False)
+def test_healthz_asks_the_broker_when_tasks_go_to_workers(client, settings):
+    from newsdesk.tasks import app
+
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["ok"] is False
+
+
+def test_operator_endpoints_are_outside_the_language_prefix(client):
+    assert client.get("/en/healthz").status_code == 404
+    assert client.get("/en/metrics").status_code == 404
+
+
+def test_metrics_count_articles_feeds_and_failures(client):
+    source = make_source("Harbour Times")
+    make_article(source, "Pending one", extraction=ExtractionState.PENDING)
+    make_article(source, "Extracted one", extraction=ExtractionState.PAGE)
+    make_article(source, "Extracted two", extraction=ExtractionState.PAGE)
+    Feed.objects.create(source=source, url="https://harbour.example/ok.xml")
+    Feed.objects.create(source=source, url="https://harbour.example/bad.xml", consecutive_errors=2)
+    FetchFailure.objects.create(url="https://harbour.example/x", stage=FetchFailure.Stage.PAGE, error="boom")
+
+    response = client.get("/metrics")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain; version=0.0.4")
+    found = samples(response.content)
+    assert found[("newsdesk_articles", (("extraction", "pending"),))] == 1
+    assert found[("newsdesk_articles", (("extraction", "page"),))] == 2
+    assert found[("newsdesk_feeds", (("health", "ok"),))] == 1
+    assert found[("newsdesk_feeds", (("health", "failing"),))] == 1
+    assert found[("newsdesk_feeds", (("health", "disabled"),))] == 0
+    assert found[("newsdesk_fetch_failures", (("stage", "page"),))] == 1
+    assert ("newsdesk_tasks_total", (("outcome", "failed"), ("task", "fetch_article"))) in found
+
+
+def test_metrics_histogram_counts_the_requests_served(client):
+    for _ in range(3):
+        client.get("/healthz")
+    flush_request_counts()
+    found = samples(client.get("/metrics").content)
+
+    assert found[("newsdesk_http_request_duration_seconds_count", (("view", "healthz"),))] == 3
+    assert (
+        found[("newsdesk_http_request_duration_seconds_bucket", (("le", "+Inf"), ("view", "healthz")))] == 3
+    )
+    assert found[("newsdesk_http_request_duration_seconds_sum", (("view", "healthz"),))] > 0
+    assert found[("newsdesk_http_responses_total", (("status", "2xx"),))] >= 3
+
+
+def test_metrics_are_refused_to_addresses_not_allowed(client):
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+    with override_settings(NEWSDESK_METRICS_ALLOWED_IPS=["203.0.113.0/24"]):
+        assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 200
+        assert client.get("/metrics").status_code == 403

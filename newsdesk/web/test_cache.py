@@ -1,0 +1,188 @@
+"""The anonymous page cache: hits, invalidation on content change, and who never gets a cached page."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+
+from conftest import require
+from newsdesk.models import Article
+from newsdesk.testing.redis import redis_available, redis_server
+from newsdesk.web.cache import CACHE_HEADER, bump_content_generation, cached_page, content_generations
+from newsdesk.web.testing import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+LOCAL_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "page-tests"}
+}
+
+
+@pytest.fixture(params=["local", "redis"])
+def page_cache(request, tmp_path):
+    """Caching on, with the per-process cache (generation in a file) and with a real Redis."""
+    if request.param == "local":
+        caches_setting, server = LOCAL_CACHE, None
+    else:
+        require(redis_available(), "Redis (redis-server or NEWSDESK_TEST_REDIS_URL)")
+        server = redis_server()
+        url = server.__enter__()
+        caches_setting = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    with override_settings(
+        CACHES=caches_setting,
+        NEWSDESK_PAGE_CACHE_SECONDS=300,
+        NEWSDESK_CONTENT_GENERATION_FILE=str(tmp_path / "generation"),
+    ):
+        cache.clear()
+        yield request.param
+    if server is not None:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (the generation bumps) as if each test write had committed."""
+
+    def committed(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return committed
+
+
+@pytest.fixture
+def source(commits):
+    return commits(lambda: make_source("Harbour Times"))
+
+
+def test_a_second_anonymous_request_is_served_from_the_cache(client, page_cache, source, commits):
+    commits(lambda: make_article(source, "Lighthouse reopens"))
+    first = client.get(reverse("home"))
+    second = client.get(reverse("home"))
+
+    assert first[CACHE_HEADER] == "miss" and second[CACHE_HEADER] == "hit"
+    assert second.content == first.content and b"Lighthouse reopens" in second.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_cached_page_is_served_even_when_the_database_changed_behind_its_back(
+    client, page_cache, source, commits
+):
+    article = commits(lambda: make_article(source, "Lighthouse reopens"))
+    client.get(reverse("home"))
+    # A bulk update sends no signal: the cache cannot know, so the old page stays (until its TTL).
+    Article.objects.filter(id=article.id).update(title="Lighthouse closes again")
+
+    assert b"Lighthouse reopens" in client.get(reverse("home")).content
+
+
+def test_a_new_article_invalidates_the_listings(client, page_cache, source, commits):
+    commits(lambda: make_article(source, "Lighthouse reopens", category="science"))
+    for name, args in (("home", []), ("category", ["science"]), ("source", [source.slug])):
+        client.get(reverse(name, args=args))
+        assert client.get(reverse(name, args=args))[CACHE_HEADER] == "hit"
+
+    commits(lambda: make_article(source, "Ferry timetable changes", category="science"))
+
+    for name, args in (("home", []), ("category", ["science"]), ("source", [source.slug])):
+        response = client.get(reverse(name, args=args))
+        assert response[CACHE_HEADER] == "miss"
+        assert b"Ferry timetable changes" in response.content
+
+
+def test_an_article_page_changes_with_its_own_article_only(client, page_cache, source, commits):
+    article = commits(lambda: make_article(source, "Lighthouse reopens", text="The lamp is lit."))
+    url = article.get_absolute_url()
+    client.get(url)
+
+    commits(lambda: make_article(source, "Unrelated story"))
+    # Redis keeps a generation per article; the per-process fallback has one for the whole site.
+    assert client.get(url)[CACHE_HEADER] == ("hit" if page_cache == "redis" else "miss")
+
+    def retitle():
+        article.title = "Lighthouse reopens after repairs"
+        article.save()
+
+    commits(retitle)
+    response = client.get(url)
+    assert response[CACHE_HEADER] == "miss"
+    assert b"Lighthouse reopens after repairs" in response.content
+
+
+def test_a_write_inside_an_open_transaction_does_not_invalidate_until_it_commits(page_cache, source):
+    before = content_generations(["site"])
+    make_article(source, "Not committed yet")  # the test's transaction never commits
+    assert content_generations(["site"]) == before
+
+    bump_content_generation()
+    assert content_generations(["site"]) != before
+
+
+def test_signed_in_readers_never_get_or_fill_the_cache(client, page_cache, source, commits):
+    article = commits(lambda: make_article(source, "Lighthouse reopens"))
+    assert client.get(reverse("home"))[CACHE_HEADER] == "miss"
+    Article.objects.filter(id=article.id).update(title="Lighthouse closes again")
+
+    reader = get_user_model().objects.create_user("ann", password="x")
+    client.force_login(reader)
+    response = client.get(reverse("home"))
+    assert CACHE_HEADER not in response
+    assert b"Lighthouse closes again" in response.content
+    client.logout()
+
+
+def test_a_page_that_rendered_a_csrf_token_or_set_a_cookie_is_not_stored(page_cache):
+    rendered = []
+
+    @cached_page
+    def form_page(request):
+        rendered.append(1)
+        return HttpResponse(f"<form><input name=csrfmiddlewaretoken value={get_token(request)}></form>")
+
+    @cached_page
+    def cookie_page(request):
+        rendered.append(1)
+        response = HttpResponse("hello")
+        response.set_cookie("seen", "1")
+        return response
+
+    factory = RequestFactory()
+    for view, path in ((form_page, "/form"), (cookie_page, "/cookie")):
+        for _ in range(2):
+            response = view(factory.get(path))
+            assert CACHE_HEADER not in response
+    assert len(rendered) == 4
+
+
+def test_a_page_varying_on_another_header_is_not_stored(page_cache):
+    @cached_page
+    def negotiated(request):
+        response = HttpResponse("hello")
+        response["Vary"] = "Accept-Encoding, User-Agent"
+        return response
+
+    assert CACHE_HEADER not in negotiated(RequestFactory().get("/negotiated"))
+
+
+def test_requests_with_a_session_cookie_bypass_the_cache(client, page_cache, source, commits):
+    commits(lambda: make_article(source, "Lighthouse reopens"))
+    client.get(reverse("home"))
+    client.cookies["sessionid"] = "whatever"
+    assert CACHE_HEADER not in client.get(reverse("home"))
+
+
+@override_settings(NEWSDESK_PAGE_CACHE_SECONDS=0)
+def test_a_zero_ttl_turns_the_cache_off(client, source):
+    assert CACHE_HEADER not in client.get(reverse("home"))
+
+
+def test_the_empty_site_status_page_is_never_cached(client, page_cache):
+    """Until articles arrive, the home page reports the crawler's progress, which changes with every poll."""
+    client.get(reverse("home"))
+    assert CACHE_HEADER not in client.get(reverse("home"))
