@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -185,6 +186,7 @@ class Bench:
         for _ in range(2):
             for label, database in [("small", small), ("large", large)]:
                 env = self.site_env(database, page_cache_seconds="0")
+                env["BENCH_NOW"] = (archive.NEWEST + timedelta(minutes=5)).isoformat()
                 medians = self.child(
                     "bench.scale_probe", str(self.size.probe_requests), json.dumps(pages), env=env
                 )

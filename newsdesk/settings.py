@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsdesk.tasks.poll_due_feeds",
         "schedule": float(NEWSDESK_SCHEDULER_INTERVAL),
     },
+    "refresh-planner-statistics": {
+        "task": "newsdesk.tasks.refresh_statistics",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 # --- AI panel (newsdesk/ai/): "extractive" runs offline; "openai" is any OpenAI-compatible endpoint.

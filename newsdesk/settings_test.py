@@ -1,6 +1,7 @@
 """Settings for the test suite: the defaults tests rely on, set before settings are read."""
 
 import os
+import tempfile
 
 os.environ.setdefault("NEWSDESK_ALLOW_PRIVATE_NETWORKS", "1")
 os.environ.setdefault("NEWSDESK_HOST_DELAY", "0")
@@ -14,4 +15,7 @@ from newsdesk.settings import *  # noqa: E402,F403
 # The crawler writes from several threads; an in-memory SQLite test database refuses a
 # second writer at once ("table is locked"), a file database waits as production does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-newsdesk.sqlite3")}  # noqa: F405
+    # One file per test process, so two test runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"newsdesk-test-{os.getpid()}.sqlite3")
+    }

@@ -139,6 +139,16 @@ def poll_due_feeds() -> int:
     return len(feed_ids)
 
 
+@app.task
+def refresh_statistics() -> None:
+    """Keep the database planner's statistics fresh as the archive grows."""
+    from django.db import connection
+
+    from newsdesk.store.search_index import refresh_planner_statistics
+
+    refresh_planner_statistics(connection)
+
+
 def requeue_waiting_articles() -> int:
     """Queue again pages still pending long after discovery: lost with a broker, or failed transiently."""
     from django.conf import settings

@@ -169,15 +169,15 @@ def _related_by_hashtags(article: Article, limit: int) -> list[Article]:
         reverse=True,
     )
     picked = [c for _, c in _pick_varied(ranked, limit)]
-    if len(picked) < limit:
+    # Then the newest of the same category, then the newest of any: a page never ends empty.
+    for same_category in (True, False):
+        if len(picked) >= limit:
+            break
         taken = {a.id for a in picked} | {article.id}
-        fillers = (
-            Article.objects.select_related("source")
-            .defer("html")
-            .filter(category=article.category)
-            .exclude(id__in=taken)
-            .order_by("-published_at")[: (limit - len(picked)) * 3]
-        )
+        fillers = Article.objects.select_related("source").defer("html").exclude(id__in=taken)
+        if same_category:
+            fillers = fillers.filter(category=article.category)
+        fillers = fillers.order_by("-published_at")[: (limit - len(picked)) * 3]
         ranked_fillers = [(1.0, c) for c in fillers if not _excluded(c, article)]
         picked += [c for _, c in _pick_varied(ranked_fillers, limit - len(picked))]
     return picked

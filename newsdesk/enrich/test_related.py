@@ -61,11 +61,12 @@ def test_prefers_a_variety_of_sources(sources):
     assert {a.source.name for a in picked} == {"Beta Post", "Gamma Wire"}
 
 
-def test_same_category_fills_in_for_untagged_stories(sources):
+def test_same_category_then_the_newest_fill_in_for_untagged_stories(sources):
     story = make_article(sources[0], "Untagged", category="sports")
     make_article(sources[1], "Cricket", category="sports")
     make_article(sources[2], "Budget", category="business")
-    assert [a.title for a in related_articles(story)] == ["Cricket"]
+    assert [a.title for a in related_articles(story)] == ["Cricket", "Budget"]
+    assert [a.title for a in related_articles(story, limit=1)] == ["Cricket"]
 
 
 def test_respects_limit(sources):

@@ -73,7 +73,11 @@ SQLITE_TRIGGERS = {
 SQLITE_REBUILD = [
     "INSERT INTO newsdesk_article_fts (newsdesk_article_fts) VALUES ('delete-all')",
     "DELETE FROM newsdesk_article_search_key",
-    "INSERT INTO newsdesk_article_search_key (article_id) SELECT id FROM newsdesk_article",
+    # Oldest first: search ranks only the highest (newest) rowids.
+    """
+    INSERT INTO newsdesk_article_search_key (article_id)
+    SELECT id FROM newsdesk_article ORDER BY published_at
+    """,
     """
     INSERT INTO newsdesk_article_fts (rowid, title, description, text)
     SELECT k.rowid, a.title, a.description, a.text
@@ -133,3 +137,16 @@ def drop_search_index(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def refresh_planner_statistics(connection: BaseDatabaseWrapper) -> None:
+    """Give SQLite's planner table statistics; without them it may sort a whole table for a page.
+
+    `analysis_limit` samples each index, so this stays cheap on millions of rows.
+    PostgreSQL's autovacuum keeps its own statistics.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")

@@ -57,7 +57,11 @@ def read_bbc_jsonl(path: Path) -> list[LabelledItem]:
                 accepted = PLAIN_LABELS[str(row["label"]).lower()]
             except (ValueError, KeyError, TypeError) as error:
                 raise DatasetError(f"{path}:{number}: not a labelled article ({error})") from error
-            items.append(LabelledItem(str(row.get("id", number)), row.get("title") or "", row.get("text") or "", accepted))
+            items.append(
+                LabelledItem(
+                    str(row.get("id", number)), row.get("title") or "", row.get("text") or "", accepted
+                )
+            )
     return items
 
 
@@ -72,7 +76,9 @@ def read_aggregator_csv(path: Path) -> list[LabelledItem]:
             accepted = AGGREGATOR_LABELS.get(row["CATEGORY"].strip().lower())
             if accepted is None:
                 raise DatasetError(f"{path}:{number}: unknown category {row['CATEGORY']!r}")
-            items.append(LabelledItem(row.get("ID") or str(number), row["TITLE"], "", accepted, row.get("STORY", "")))
+            items.append(
+                LabelledItem(row.get("ID") or str(number), row["TITLE"], "", accepted, row.get("STORY", ""))
+            )
     return items
 
 

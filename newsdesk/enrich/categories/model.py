@@ -74,7 +74,9 @@ def load_model(path: Path = WEIGHTS_PATH) -> CategoryModel:
         lexical = None
         if "lexical_vocabulary" in data:
             vocabulary = {str(gram): i for i, gram in enumerate(data["lexical_vocabulary"])}
-            lexical = LexicalModel(vocabulary, data["lexical_idf"].astype(np.float64), data["lexical_weights"])
+            lexical = LexicalModel(
+                vocabulary, data["lexical_idf"].astype(np.float64), data["lexical_weights"]
+            )
         return CategoryModel(
             LinearModel(categories, data["embedding_weights"]),
             lexical,

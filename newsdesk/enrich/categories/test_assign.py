@@ -13,7 +13,10 @@ from newsdesk.models import Article, Feed
 from newsdesk.web.testing import make_article, make_source
 
 TESTDATA = Path(__file__).parent / "testdata"
-SPORT = ("Late penalty sends Rovers into the cup final", "Rovers beat United 2-1 with a penalty in the 90th minute.")
+SPORT = (
+    "Late penalty sends Rovers into the cup final",
+    "Rovers beat United 2-1 with a penalty in the 90th minute.",
+)
 
 
 @pytest.fixture

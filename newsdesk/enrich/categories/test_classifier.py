@@ -34,7 +34,9 @@ def test_unseen_headlines_of_every_category_are_mostly_right(predictions):
 
 
 def test_confident_when_right(predictions):
-    confidences = [conf for item, (cat, conf) in zip(HEADLINES, predictions, strict=True) if cat == item["category"]]
+    confidences = [
+        conf for item, (cat, conf) in zip(HEADLINES, predictions, strict=True) if cat == item["category"]
+    ]
     assert all(0 < c <= 1 for c in confidences)
     assert np.median(confidences) > 0.7
 
@@ -53,7 +55,10 @@ def test_nothing_to_read_is_general_with_no_confidence():
 
 @pytest.mark.parametrize(
     ("title", "prior"),
-    [("Smartphone sales slow in China", "technology"), ("Drug company profits soar on vaccine sales", "health")],
+    [
+        ("Smartphone sales slow in China", "technology"),
+        ("Drug company profits soar on vaccine sales", "health"),
+    ],
 )
 def test_the_section_prior_settles_an_ambiguous_headline(title, prior):
     plain_category, plain_confidence = classify(title)
@@ -64,7 +69,10 @@ def test_the_section_prior_settles_an_ambiguous_headline(title, prior):
 
 
 def test_a_strong_signal_survives_a_wrong_prior():
-    assert classify("Liverpool beat Everton 2-0 in the Merseyside derby", section_prior="business")[0] == "sports"
+    assert (
+        classify("Liverpool beat Everton 2-0 in the Merseyside derby", section_prior="business")[0]
+        == "sports"
+    )
 
 
 def test_decide_multiplies_by_the_prior_and_falls_back_to_general():

@@ -12,14 +12,16 @@ SAMPLE_STEP = 4
 
 def accuracy(items) -> float:
     results = classify_many([(item.title, item.text) for item in items])
-    return sum(category in item.accepted for item, (category, _) in zip(items, results, strict=True)) / len(items)
+    return sum(category in item.accepted for item, (category, _) in zip(items, results, strict=True)) / len(
+        items
+    )
 
 
 def test_bbc_articles_floor(shared_data: Path):
     items = read_bbc_jsonl(shared_data / "topics" / "bbc-dev.jsonl")[::SAMPLE_STEP]
-    assert accuracy(items) >= 0.97
+    assert accuracy(items) >= 0.98  # measured 0.9985 on the whole set
 
 
 def test_aggregator_headlines_floor(shared_data: Path):
     items = read_aggregator_csv(shared_data / "stories" / "uci-news-aggregator-dev.csv")[::SAMPLE_STEP]
-    assert accuracy(items) >= 0.85
+    assert accuracy(items) >= 0.95  # measured 0.9744 on the whole set

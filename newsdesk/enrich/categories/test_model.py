@@ -35,7 +35,15 @@ def test_partial_labels_let_the_data_choose_between_the_accepted_answers():
 
 
 def test_word_ngrams_are_lower_case_words_and_pairs():
-    assert ngrams("The Fed's rate, RAISED") == ["the", "fed", "rate", "raised", "the fed", "fed rate", "rate raised"]
+    assert ngrams("The Fed's rate, RAISED") == [
+        "the",
+        "fed",
+        "rate",
+        "raised",
+        "the fed",
+        "fed rate",
+        "rate raised",
+    ]
 
 
 def test_lexical_model_scores_by_tf_idf_weighted_words():
@@ -55,4 +63,6 @@ def test_a_saved_model_loads_back_the_same(tmp_path):
     vectors = np.random.default_rng(1).normal(size=(2, 3)).astype(np.float32)
     assert loaded.categories == ("a", "b") and loaded.embedder == "test-embedder"
     original = CategoryModel(embedding, lexical, 0.5, "test-embedder")
-    assert np.allclose(loaded.probabilities(["goal", "x"], vectors), original.probabilities(["goal", "x"], vectors))
+    assert np.allclose(
+        loaded.probabilities(["goal", "x"], vectors), original.probabilities(["goal", "x"], vectors)
+    )

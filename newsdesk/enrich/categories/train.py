@@ -14,14 +14,13 @@ story are near-identical), and training without the headlines to score them cros
 import argparse
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import os
-
 import django
+import numpy as np
 
 if __name__ == "__main__":
     # Run as a script: the models below need Django set up first.
@@ -107,7 +106,9 @@ def cached_embedder(embed: Embed, cache: Path | None, model_name: str) -> Embed:
     return embed_cached
 
 
-def build_examples(articles: list[LabelledItem], headlines: list[LabelledItem], embed: Embed) -> list[Examples]:
+def build_examples(
+    articles: list[LabelledItem], headlines: list[LabelledItem], embed: Embed
+) -> list[Examples]:
     seed = read_seed()
     kinds = [
         ("articles", articles, [text_for_model(i.title, i.text) for i in articles]),
@@ -172,7 +173,11 @@ def accuracy(model: CategoryModel, examples: Examples, rows: np.ndarray | None =
         return float("nan")
     probabilities = model.probabilities(examples.texts, vectors)
     chosen = [decide(p, model.categories)[0] for p in probabilities]
-    return float(np.mean([c in CATEGORIES and row[CATEGORIES.index(c)] for c, row in zip(chosen, accepted, strict=True)]))
+    return float(
+        np.mean(
+            [c in CATEGORIES and row[CATEGORIES.index(c)] for c, row in zip(chosen, accepted, strict=True)]
+        )
+    )
 
 
 def _folds(groups: list[str], folds: int, seed: int) -> np.ndarray:

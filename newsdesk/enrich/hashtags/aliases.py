@@ -108,8 +108,8 @@ class Aliases:
 def fold_within_article(names: list[str]) -> dict[str, str]:
     """Key -> the full name it stands for in this article: "Trump" -> "DonaldTrump" when both appear.
 
-    A one-word name joins the person's name it ends (not "Park" into RiverfrontPark); when several do ("Trump": Donald, Ivanka), it is
-    left alone rather than guessed.
+    A one-word name joins the person's name it ends (not "Park" into RiverfrontPark); when several
+    do ("Trump": Donald, Ivanka), it is left alone rather than guessed.
     """
     full_names = [name for name in names if looks_like_full_name(name)]
     folded = {}
@@ -117,7 +117,9 @@ def fold_within_article(names: list[str]) -> dict[str, str]:
         words = camel_words(name)
         if len(words) != 1:
             continue
-        owners = {hashtag_key(full) for full in full_names if camel_words(full)[-1].lower() == words[0].lower()}
+        owners = {
+            hashtag_key(full) for full in full_names if camel_words(full)[-1].lower() == words[0].lower()
+        }
         if len(owners) == 1:
             owner_key = owners.pop()
             folded[hashtag_key(name)] = next(full for full in full_names if hashtag_key(full) == owner_key)

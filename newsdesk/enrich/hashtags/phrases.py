@@ -29,7 +29,11 @@ def _pairs(text: str) -> list[tuple[str, str]]:
             words[0] = words[0].lower()
         for first, second in zip(words, words[1:], strict=False):
             usable = all(
-                word.isalpha() and word.islower() and len(word) >= MIN_WORD_LENGTH and word not in ignored and not word.endswith("ly")
+                word.isalpha()
+                and word.islower()
+                and len(word) >= MIN_WORD_LENGTH
+                and word not in ignored
+                and not word.endswith("ly")
                 for word in (first, second)
             )
             if usable:

@@ -16,7 +16,9 @@ def names_of(hashtags: list[tuple[str, float]]) -> list[str]:
     return [name for name, _ in hashtags]
 
 
-@pytest.mark.parametrize("raw", ["Trump", "Donald Trump", "President Trump", "president donald trump", "Mr Trump"])
+@pytest.mark.parametrize(
+    "raw", ["Trump", "Donald Trump", "President Trump", "president donald trump", "Mr Trump"]
+)
 def test_every_way_of_naming_trump_is_one_hashtag(raw):
     assert canonical_name(raw) == "DonaldTrump"
 

@@ -19,7 +19,9 @@ def test_a_phrase_in_the_title_needs_one_mention_in_the_body():
 
 
 def test_names_and_function_words_make_no_phrase():
-    text = "Tony Blair spoke. Tony Blair left. Tony Blair returned. It was the best of the year, the best of it."
+    text = (
+        "Tony Blair spoke. Tony Blair left. Tony Blair returned. It was the best of the year, the best of it."
+    )
     assert extract_key_phrases("", text) == []
 
 

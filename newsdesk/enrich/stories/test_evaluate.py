@@ -36,6 +36,7 @@ def test_evaluate_clustering_scores_a_small_csv_with_given_vectors():
     assert result["stories_found"] == result["stories_gold"] == 2
     assert result["without_burst_bonus"]["f1"] == 1.0
     assert result["half_a"]["items"] + result["half_b"]["items"] == 5
+    assert len(result["interleaved_f1"]) == 3
 
 
 def test_a_row_without_a_timestamp_is_reported_with_its_file(tmp_path):

@@ -1,24 +1,34 @@
 import logging
 import subprocess
 import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from newsdesk.ingest.sources import ensure_default_sources
 from newsdesk.management.commands.serve import gunicorn_argv
 from newsdesk.pipeline import crawl_once
+from newsdesk.store.search_index import refresh_planner_statistics
 
 log = logging.getLogger(__name__)
 
 
+STATISTICS_EVERY_SECONDS = 6 * 3600
+
+
 def scheduler_loop(stop: threading.Event) -> None:
     """Poll due feeds every NEWSDESK_SCHEDULER_INTERVAL seconds; one failing pass never stops it."""
+    statistics_due = time.monotonic() + STATISTICS_EVERY_SECONDS
     while not stop.is_set():
         try:
             report = crawl_once()
             log.info("crawl: %s feeds polled, %s new articles", report.feeds_polled, report.new_articles)
+            if time.monotonic() >= statistics_due:
+                refresh_planner_statistics(connection)
+                statistics_due = time.monotonic() + STATISTICS_EVERY_SECONDS
         except Exception:
             log.exception("crawl pass failed; retrying at the next tick")
         stop.wait(settings.NEWSDESK_SCHEDULER_INTERVAL)

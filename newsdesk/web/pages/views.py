@@ -6,9 +6,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from newsdesk.enrich.dedup import originals
+from newsdesk.enrich.hashtags.trending import trending_hashtags
 from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
 from newsdesk.store.search import search_articles
@@ -17,6 +19,8 @@ from newsdesk.web.pages.paging import queryset_fetcher, requested_page, slice_pa
 from newsdesk.web.pages.status import crawl_status
 from newsdesk.web.pages.stories import more_on_this_story, top_stories
 
+# Hashtags in the home page's "Trending" list.
+TRENDING_SIZE = 10
 # Stories per category block on the home page.
 HOME_SECTION_SIZE = 4
 # Longer queries are typing accidents or abuse; the words that matter come first.
@@ -36,9 +40,10 @@ def _listing(request: HttpRequest, queryset: QuerySet, **context) -> HttpRespons
 def home(request: HttpRequest) -> HttpResponse:
     number = requested_page(request)
     page = slice_page(queryset_fetcher(_articles()), number, settings.NEWSDESK_PAGE_SIZE)
-    sections, top = [], []
+    sections, top, trending = [], [], []
     if number == 1 and page.items:
         top = top_stories()
+        trending = trending_hashtags(timezone.now(), TRENDING_SIZE)
         for category in Category:
             stories = list(_articles().filter(category=category.value)[:HOME_SECTION_SIZE])
             if stories:
@@ -47,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "newsdesk/home.html",
-        {"page": page, "sections": sections, "top_stories": top, "status": status},
+        {"page": page, "sections": sections, "top_stories": top, "trending": trending, "status": status},
     )
     if status is not None:
         # The crawler's progress changes with every poll, which does not invalidate cached pages.
