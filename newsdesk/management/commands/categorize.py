@@ -1,11 +1,10 @@
 import json
-import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from newsdesk.enrich.categories import classify_many, section_prior
+from newsdesk.management.jsonl import BadLines, input_lines
 
 # Lines classified per embedding batch; output follows each batch, so long inputs stream.
 BATCH = 64
@@ -42,23 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("input", metavar="INPUT.jsonl")
 
     def handle(self, *args, input: str, **options):
-        bad = 0
-
-        def report(line_number: int, error: str) -> None:
-            nonlocal bad
-            bad += 1
-            self.stderr.write(f"{input}:{line_number}: skipped: {error}")
-
-        if input == "-":
-            self._categorize(read_items(sys.stdin, report))
-        else:
-            path = Path(input)
-            if not path.is_file():
-                raise CommandError(f"no file at {path}")
-            with path.open(encoding="utf-8") as lines:
-                self._categorize(read_items(lines, report))
-        if bad:
-            raise CommandError(f"{bad} bad lines skipped")
+        bad = BadLines(input, self.stderr)
+        with input_lines(input) as lines:
+            self._categorize(read_items(lines, bad.report))
+        bad.fail_if_any()
 
     def _categorize(self, items: Iterator[dict]) -> None:
         batch: list[dict] = []

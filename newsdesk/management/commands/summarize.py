@@ -1,11 +1,10 @@
 import json
-import sys
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from newsdesk.ai.llm import LLMError
 from newsdesk.ai.providers import Document, ExtractiveProvider, configured_provider, summary_text
+from newsdesk.management.jsonl import BadLines, input_lines
 
 
 class Command(BaseCommand):
@@ -18,27 +17,21 @@ class Command(BaseCommand):
         parser.add_argument("input", metavar="INPUT.jsonl", help='JSON lines file, or "-" for standard input')
 
     def handle(self, *args, input: str, **options):
-        if input == "-":
-            lines = sys.stdin.read().splitlines()
-        elif Path(input).is_file():
-            lines = Path(input).read_text(encoding="utf-8").splitlines()
-        else:
-            raise CommandError(f"no such file: {input}")
+        with input_lines(input) as stream:
+            lines = stream.read().splitlines()
         provider = configured_provider()
-        failed = total = 0
+        bad = BadLines(input, self.stderr)
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            total += 1
             try:
                 row = json.loads(line)
                 output = {"id": row.get("id"), "summary": self._summary(row, provider)}
             except (ValueError, AttributeError, TypeError) as error:  # one bad line must not stop the run
-                failed += 1
+                bad.report(number, f"not an article object: {error}")
                 output = {"line": number, "error": f"not an article object: {error}"}
             self.stdout.write(json.dumps(output, ensure_ascii=False))
-        if failed:
-            raise CommandError(f"{failed} of {total} lines failed")
+        bad.fail_if_any()
 
     def _summary(self, row: dict, provider) -> str:
         if not isinstance(row.get("text"), str):
