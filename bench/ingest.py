@@ -100,7 +100,7 @@ def main() -> None:
 
     from newsdesk.ingest.sources import import_opml
     from newsdesk.models import Article, ExtractionState, Feed
-    from newsdesk.pipeline import crawl_once
+    from newsdesk.tasks import crawl_once
 
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.fixture_server", data_dir, per_section],

@@ -6,12 +6,9 @@ layer (`newsdesk.tasks`): in process on the embedded default, on Celery workers 
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from newsdesk.ai.features import precompute_summary
@@ -25,17 +22,14 @@ from newsdesk.enrich.stories.actions import join_story
 from newsdesk.enrich.vectors import embed_article
 from newsdesk.extract import ExtractionError, extract_article
 from newsdesk.ingest.fetch import Fetcher, FetchError
-from newsdesk.ingest.poll import PollOutcome, due_feeds, poll_feed
+from newsdesk.ingest.poll import PollOutcome, poll_feed
 from newsdesk.models import Article, ExtractionState, Feed, FetchFailure
 from newsdesk.store.actions import (
     clear_failure,
     find_same_text,
-    give_up_on_pages,
-    pending_articles,
     record_failure,
     rekey_article,
     replace_hashtags,
-    unenriched_articles,
 )
 from newsdesk.store.identity import canonicalize_url, content_hash
 
@@ -171,60 +165,6 @@ def process_article(article_id: str) -> str | None:
     if final_id is not None:
         enrich_stage(final_id)
     return final_id
-
-
-@dataclass
-class CrawlReport:
-    feeds_polled: int = 0
-    feeds_failed: int = 0
-    feeds_not_modified: int = 0
-    new_articles: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def crawl_once(*, workers: int | None = None) -> CrawlReport:
-    """Poll every due feed and process every new or pending article, in this process."""
-    from newsdesk import tasks
-
-    report = CrawlReport()
-    feeds = due_feeds()
-    with ThreadPoolExecutor(max_workers=workers or settings.NEWSDESK_CRAWL_WORKERS) as pool:
-        outcomes = pool.map(_in_thread(tasks.run_poll_inline), [f.id for f in feeds])
-        for feed, outcome in zip(feeds, outcomes, strict=True):
-            report.feeds_polled += 1
-            if outcome is None:
-                outcome = PollOutcome(feed_id=feed.id, error="the poll crashed; see the log")
-            if outcome.error:
-                report.feeds_failed += 1
-                report.errors.append(f"feed {outcome.feed_id}: {outcome.error}")
-            report.feeds_not_modified += outcome.not_modified
-            report.new_articles += len(outcome.new_article_ids)
-        # Pages left pending by an earlier crash or a transient error.
-        give_up_on_pages(MAX_PAGE_ATTEMPTS)
-        leftovers = pending_articles(limit=1000, max_attempts=MAX_PAGE_ATTEMPTS)
-        list(pool.map(_in_thread(tasks.run_article_inline), leftovers))
-        # Extracted, but a crash came before enrichment finished.
-        list(pool.map(_in_thread(tasks.run_enrich_inline), unenriched_articles(limit=1000)))
-    return report
-
-
-def _in_thread(function):
-    """Run `function` in a pool thread with its own database connection.
-
-    A crash is logged and gives None: one bad feed or page never stops the crawl.
-    """
-
-    def run(arg):
-        close_old_connections()
-        try:
-            return function(arg)
-        except Exception:
-            log.exception("%s(%r) failed", function.__name__, arg)
-            return None
-        finally:
-            connections.close_all()
-
-    return run
 
 
 def _merge_tags(first: list[str], second: list[str]) -> list[str]:

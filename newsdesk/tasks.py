@@ -19,6 +19,8 @@ import math
 import os
 import random
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -249,3 +251,62 @@ def run_article_inline(article_id: str) -> str | None:
 
 def run_enrich_inline(article_id: str) -> None:
     _run_inline(enrich_article, article_id)
+
+
+@dataclass
+class CrawlReport:
+    feeds_polled: int = 0
+    feeds_failed: int = 0
+    feeds_not_modified: int = 0
+    new_articles: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def crawl_once(*, workers: int | None = None) -> CrawlReport:
+    """Poll every due feed and process every new, pending or unenriched article, in this process."""
+    from django.conf import settings
+
+    from newsdesk.ingest.poll import PollOutcome, due_feeds
+    from newsdesk.pipeline import MAX_PAGE_ATTEMPTS
+    from newsdesk.store.actions import give_up_on_pages, pending_articles, unenriched_articles
+
+    report = CrawlReport()
+    feeds = due_feeds()
+    with ThreadPoolExecutor(max_workers=workers or settings.NEWSDESK_CRAWL_WORKERS) as pool:
+        outcomes = pool.map(_in_thread(run_poll_inline), [f.id for f in feeds])
+        for feed, outcome in zip(feeds, outcomes, strict=True):
+            report.feeds_polled += 1
+            if outcome is None:
+                outcome = PollOutcome(feed_id=feed.id, error="the poll crashed; see the log")
+            if outcome.error:
+                report.feeds_failed += 1
+                report.errors.append(f"feed {outcome.feed_id}: {outcome.error}")
+            report.feeds_not_modified += outcome.not_modified
+            report.new_articles += len(outcome.new_article_ids)
+        # Pages left pending by an earlier crash or a transient error.
+        give_up_on_pages(MAX_PAGE_ATTEMPTS)
+        leftovers = pending_articles(limit=1000, max_attempts=MAX_PAGE_ATTEMPTS)
+        list(pool.map(_in_thread(run_article_inline), leftovers))
+        # Extracted, but a crash came before enrichment finished.
+        list(pool.map(_in_thread(run_enrich_inline), unenriched_articles(limit=1000)))
+    return report
+
+
+def _in_thread(function):
+    """Run `function` in a pool thread with its own database connection.
+
+    A crash is logged and gives None: one bad feed or page never stops the crawl.
+    """
+    from django.db import close_old_connections, connections
+
+    def run(arg):
+        close_old_connections()
+        try:
+            return function(arg)
+        except Exception:
+            log.exception("%s(%r) failed", function.__name__, arg)
+            return None
+        finally:
+            connections.close_all()
+
+    return run

@@ -16,8 +16,9 @@ from newsdesk.enrich.categories import category_from_section
 from newsdesk.extract.evaluate import shingle_match
 from newsdesk.ingest.sources import add_source, import_opml
 from newsdesk.models import Article, ExtractionState, Feed, FetchFailure, Source
-from newsdesk.pipeline import crawl_once, poll_stage, reset_shared_fetcher, shared_fetcher
+from newsdesk.pipeline import poll_stage, reset_shared_fetcher, shared_fetcher
 from newsdesk.store.identity import article_id, canonicalize_url
+from newsdesk.tasks import crawl_once
 from newsdesk.testing import (
     FixtureArticle,
     FixtureWeb,

@@ -13,7 +13,8 @@ from newsdesk.enrich.stories.actions import reset_term_statistics
 from newsdesk.enrich.vectors import reset_vector_index
 from newsdesk.ingest.sources import add_source
 from newsdesk.models import Article, ArticleHashtag, Hashtag, Story
-from newsdesk.pipeline import crawl_once, reset_shared_fetcher, shared_fetcher
+from newsdesk.pipeline import reset_shared_fetcher, shared_fetcher
+from newsdesk.tasks import crawl_once
 from newsdesk.testing import FixtureArticle, FixtureFeed, FixtureWeb, Publisher
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from newsdesk.pipeline import crawl_once
+from newsdesk.tasks import crawl_once
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.db import connection
 
 from newsdesk.ingest.sources import ensure_default_sources
 from newsdesk.management.commands.serve import gunicorn_argv
-from newsdesk.pipeline import crawl_once
 from newsdesk.store.search_index import refresh_planner_statistics
+from newsdesk.tasks import crawl_once
 
 log = logging.getLogger(__name__)
 
