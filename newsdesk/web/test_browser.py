@@ -5,24 +5,14 @@ import threading
 from datetime import timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import require
+from newsdesk.testing.browser import chromium, new_page
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-gpu",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TESTDATA = Path(__file__).parent / "testdata"
 
 
@@ -68,34 +58,8 @@ def stories(transactional_db, image_server):
 
 @pytest.fixture
 def browser(stories):
-    """Started after the database rows exist, so no ORM call runs beside Playwright's event loop."""
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-def local_only(live_server_url: str):
-    allowed = {urlsplit(live_server_url).hostname, "127.0.0.1", "localhost"}
-
-    def route(route):
-        if urlsplit(route.request.url).hostname in allowed:
-            route.continue_()
-        else:
-            route.abort()
-
-    return route
-
-
-def new_page(browser, live_server, **options):
-    context = browser.new_context(**options)
-    context.route("**/*", local_only(live_server.url))
-    return context, context.new_page()
+    with chromium() as started:
+        yield started
 
 
 def test_reader_path_home_article_hashtag_source_search(browser, live_server, stories):

@@ -2,8 +2,7 @@
 
 import pytest
 
-from conftest import require
-from newsdesk.web.test_browser import CHROMIUM, CHROMIUM_ARGS, local_only
+from newsdesk.testing.browser import chromium, new_page
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.browser
@@ -24,22 +23,12 @@ def article(transactional_db):
 
 @pytest.fixture
 def browser(article):
-    """Started after the database rows exist, so no ORM call runs beside Playwright's event loop."""
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as started:
+        yield started
 
 
 def open_article(browser, live_server, article, **options):
-    context = browser.new_context(**options)
-    context.route("**/*", local_only(live_server.url))
-    page = context.new_page()
+    context, page = new_page(browser, live_server, **options)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     return context, page
 

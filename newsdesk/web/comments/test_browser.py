@@ -7,11 +7,10 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from conftest import require
+from newsdesk.testing.browser import chromium, new_page
 from newsdesk.web.accounts.actions import set_display_name
 from newsdesk.web.accounts.testing import PASSWORD, make_reader
 from newsdesk.web.comments.actions import post_comment, report_comment
-from newsdesk.web.test_browser import CHROMIUM, CHROMIUM_ARGS, new_page
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.browser
@@ -75,21 +74,10 @@ def xss_site(transactional_db, settings):
     return {"article": article}
 
 
-def launch(playwright):
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-
-
 @pytest.fixture
 def playwright_session(site):
-    """Started after the database rows exist, so no ORM call runs beside Playwright's event loop."""
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def log_in(page, live_server, email: str) -> None:
@@ -182,13 +170,8 @@ def test_signup_comment_report_moderate_and_follow(playwright_session, live_serv
 
 @pytest.fixture
 def xss_browser(xss_site):
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def test_xss_payloads_in_comments_and_names_stay_inert(xss_browser, live_server, xss_site):
