@@ -1,6 +1,5 @@
 """Follow and save buttons, the "For you" page and saved articles; all per reader, never cached."""
 
-from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from newsdesk.models import Article, Follow, SavedArticle
 from newsdesk.web.follows.actions import follow, save_article, unfollow, unsave_article
 from newsdesk.web.follows.lib import followed_things, for_you_articles, normalized_value
-from newsdesk.web.pages.paging import queryset_fetcher, requested_page, slice_page
+from newsdesk.web.pages.paging import articles_page, queryset_fetcher, requested_page, slice_page
 
 
 @require_POST
@@ -62,8 +61,7 @@ def saved(request: HttpRequest) -> HttpResponse:
         .select_related("article__source")
         .defer("article__html")
     )
-    page = slice_page(queryset_fetcher(rows), requested_page(request), settings.NEWSDESK_PAGE_SIZE)
-    page = replace(page, items=[row.article for row in page.items])
+    page = articles_page(request, rows)
     return render(
         request,
         "newsdesk/listing.html",

@@ -5,8 +5,9 @@ only ever need "newer" and "older".
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 
 
@@ -47,3 +48,9 @@ def slice_page(fetch: Callable[[int, int], Sequence], number: int, size: int) ->
 
 def queryset_fetcher(queryset) -> Callable[[int, int], Sequence]:
     return lambda limit, offset: queryset[offset : offset + limit]
+
+
+def articles_page(request: HttpRequest, rows) -> PageSlice:
+    """The requested page of a queryset of rows that each point at an `article` (taggings, saves)."""
+    page = slice_page(queryset_fetcher(rows), requested_page(request), settings.NEWSDESK_PAGE_SIZE)
+    return replace(page, items=[row.article for row in page.items])

@@ -1,6 +1,5 @@
 """The reader pages. Views only turn requests into queries and templates; the logic lives beside them."""
 
-from dataclasses import replace
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -15,7 +14,7 @@ from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
 from newsdesk.store.search import search_articles
 from newsdesk.web.pages.article_page import article_context
-from newsdesk.web.pages.paging import queryset_fetcher, requested_page, slice_page
+from newsdesk.web.pages.paging import articles_page, queryset_fetcher, requested_page, slice_page
 from newsdesk.web.pages.status import crawl_status
 from newsdesk.web.pages.stories import more_on_this_story, top_stories
 
@@ -81,8 +80,7 @@ def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
         .defer("article__html")
         .order_by("-published_at")
     )
-    page = slice_page(queryset_fetcher(taggings), requested_page(request), settings.NEWSDESK_PAGE_SIZE)
-    page = replace(page, items=[tagging.article for tagging in page.items])
+    page = articles_page(request, taggings)
     return render(
         request,
         "newsdesk/listing.html",
