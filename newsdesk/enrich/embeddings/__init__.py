@@ -25,7 +25,7 @@ __all__ = [
 
 # Words of body text after the title: the lead carries the topic, and the cost grows with
 # every token; measured in docs/quality.md ("Embedding text").
-BODY_WORDS = 40
+BODY_WORDS = 24
 
 _embedder: Embedder | None = None
 _lock = threading.Lock()
