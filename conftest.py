@@ -10,23 +10,13 @@ others, and fails under CI=true when its pass cannot run at all.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from newsdesk.testing.services import require
+
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
-
-
-def require(condition: bool, what: str) -> None:
-    """Skip loudly when `what` is missing; under CI=true a missing service fails the test."""
-    if condition:
-        return
-    message = f"NOT TESTED: {what} is not available on this machine"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message} (CI=true requires it)")
-    sys.stderr.write(f"\n*** {message} ***\n")
-    pytest.skip(message)
 
 
 def pytest_configure(config: pytest.Config) -> None:

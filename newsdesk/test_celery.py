@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require
 from newsdesk.store.identity import article_id, canonicalize_url
 from newsdesk.testing import FixtureArticle, FixtureFeed, FixtureWeb, Publisher
 from newsdesk.testing.redis import redis_available, redis_server
+from newsdesk.testing.services import require
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 STORIES_PER_PUBLISHER = 8

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import require
+from newsdesk.testing.services import require
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No sandbox (root), and none of Chromium's own calls home: this machine's network is closed.

@@ -8,9 +8,9 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from conftest import require
 from newsdesk.models import Article
 from newsdesk.testing.redis import redis_available, redis_server
+from newsdesk.testing.services import require
 from newsdesk.web.cache import CACHE_HEADER, bump_content_generation, cached_page, content_generations
 from newsdesk.web.testing import make_article, make_source
 
