@@ -1,7 +1,8 @@
 """Celery at scale, for real: a Redis broker, a worker process (with its beat), a worker killed mid-run.
 
-The worker and this test share a SQLite file (pytest's in-memory test database is
-invisible to another process); the test reads it with sqlite3 directly.
+pytest's test database is invisible to another process, so the worker gets a database of its
+own on the pass's engine: a SQLite file, or a scratch database on the pass's PostgreSQL server.
+The test reads it directly, outside Django.
 """
 
 import os
@@ -11,9 +12,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -121,14 +125,47 @@ def kill_group(worker: subprocess.Popen, how: int) -> None:
     worker.wait(timeout=30)
 
 
-def stored_articles(database: Path) -> list[tuple[str, str, str, str, int]]:
-    """(id, canonical URL, content hash, extraction state, hashtag count) of every article."""
-    with sqlite3.connect(database, timeout=30) as db:
-        return db.execute(
-            "SELECT a.id, a.canonical_url, a.content_hash, a.extraction,"
-            " (SELECT COUNT(*) FROM newsdesk_articlehashtag h WHERE h.article_id = a.id)"
-            " FROM newsdesk_article a"
-        ).fetchall()
+STORED_ARTICLES = (
+    "SELECT a.id, a.canonical_url, a.content_hash, a.extraction,"
+    " (SELECT COUNT(*) FROM newsdesk_articlehashtag h WHERE h.article_id = a.id)"
+    " FROM newsdesk_article a"
+)
+Query = Callable[[str], list[tuple]]
+
+
+@contextmanager
+def worker_database(tmp_path: Path) -> Iterator[tuple[str, Query]]:
+    """(DATABASE_URL for the worker, a query function) on the engine this test pass runs on."""
+    pass_url = os.environ.get("DATABASE_URL", "")
+    if not pass_url.startswith(("postgres://", "postgresql://")):
+        database = tmp_path / "newsdesk.sqlite3"
+
+        def query_sqlite(sql: str) -> list[tuple]:
+            with sqlite3.connect(database, timeout=30) as db:
+                return db.execute(sql).fetchall()
+
+        yield f"sqlite:///{database}", query_sqlite
+        return
+
+    import psycopg
+
+    name = f"newsdesk_celery_{os.getpid()}"
+    parts = urlsplit(pass_url)
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def query_postgres(sql: str) -> list[tuple]:
+        with psycopg.connect(url) as db:
+            return db.execute(sql).fetchall()
+
+    try:
+        yield url, query_postgres
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def wait_for(condition, what: str, log_dir: Path) -> None:
@@ -146,16 +183,18 @@ def test_a_worker_killed_mid_run_loses_no_article_and_duplicates_none(tmp_path):
     publishers = [Publisher("Harbour Gazette"), Publisher("Quayside Post")]
     for publisher in publishers:
         publisher.add_feed(FixtureFeed("/feed.xml", f"{publisher.name}: latest", stories(publisher.name)))
-    database = tmp_path / "newsdesk.sqlite3"
-
-    with FixtureWeb(publishers) as web, redis_server() as redis_url:
+    with (
+        FixtureWeb(publishers) as web,
+        redis_server() as redis_url,
+        worker_database(tmp_path) as (database_url, query),
+    ):
         for publisher in publishers:
             for story in publisher.articles:
                 publisher.add_route(story.path, SlowPage(publisher.route_for(story.path), progress))
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "newsdesk.settings_test",
-            "DATABASE_URL": f"sqlite:///{database}",
+            "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "CELERY_BROKER_URL": redis_url,
             "NEWSDESK_VAR_DIR": str(tmp_path / "var"),
@@ -178,7 +217,7 @@ def test_a_worker_killed_mid_run_loses_no_article_and_duplicates_none(tmp_path):
                 running_at_kill = progress.running
         finally:
             kill_group(first, signal.SIGKILL)
-        done_at_kill = [row for row in stored_articles(database) if row[3] == "page"]
+        done_at_kill = [row for row in query(STORED_ARTICLES) if row[3] == "page"]
         assert running_at_kill >= 1, "the kill did not land during a page fetch"
         assert len(done_at_kill) < 2 * STORIES_PER_PUBLISHER
 
@@ -186,7 +225,7 @@ def test_a_worker_killed_mid_run_loses_no_article_and_duplicates_none(tmp_path):
         try:
 
             def all_enriched() -> bool:
-                rows = stored_articles(database)
+                rows = query(STORED_ARTICLES)
                 return len(rows) >= 2 * STORIES_PER_PUBLISHER and all(
                     row[3] == "page" and row[4] > 0 for row in rows
                 )
@@ -200,7 +239,7 @@ def test_a_worker_killed_mid_run_loses_no_article_and_duplicates_none(tmp_path):
             for publisher in publishers
             for story in publisher.articles
         }
-        rows = stored_articles(database)
+        rows = query(STORED_ARTICLES)
         ids = [row[0] for row in rows]
         assert sorted(ids) == sorted(expected)  # nothing lost, nothing twice
         assert len({row[1] for row in rows}) == len(rows)
