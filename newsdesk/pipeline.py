@@ -4,10 +4,12 @@ Each stage is a plain function of ids, safe to repeat, and is run through the ta
 layer (`newsdesk.tasks`): in process on the embedded default, on Celery workers at scale.
 """
 
+import inspect
 import logging
 import threading
 from urllib.parse import urlsplit
 
+import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
@@ -124,27 +126,42 @@ def extract_stage(article_id: str) -> str | None:
 
 
 def enrich_stage(article_id: str) -> None:
-    """Every enrichment step, in order; each one is idempotent."""
+    """Every enrichment step, in order; each one is idempotent.
+
+    The vector comes first: classification reads it too. Language and category are written
+    with `enriched_at` in one UPDATE at the end, not one autocommit each: every write
+    waits for SQLite's single write lock, which all the crawl's threads share.
+    """
     article = Article.objects.select_related("source", "feed").filter(id=article_id).first()
     if article is None:
         return
-    label_language(article)
-    classify(article)
-    tag(article)
+    labels = ("language", "category", "category_confidence")
+    before = [getattr(article, name) for name in labels]
     vector = embed_article(article)
+    label_language(article, save=False)
+    classify(article, vector, save=False)
+    tag(article)
     mark_copies(article)
     join_story(article, vector)
-    relate_article(article)
+    relate_article(article, vector)
     precompute_summary(article)
-    Article.objects.filter(id=article.id).update(enriched_at=timezone.now())
+    after = [getattr(article, name) for name in labels]
+    changed = {name: new for name, old, new in zip(labels, before, after, strict=True) if new != old}
+    Article.objects.filter(id=article.id).update(**changed, enriched_at=timezone.now())
 
 
-def classify(article: Article) -> None:
-    decision = article_category(article)
+def classify(article: Article, vector: np.ndarray | None = None, *, save: bool = True) -> None:
+    """Set the article's category and confidence; `save=False` leaves the write to the caller."""
+    # TODO(categories helper): drop the check once article_category takes the vector everywhere.
+    if "vector" in inspect.signature(article_category).parameters:
+        decision = article_category(article, vector)
+    else:
+        decision = article_category(article)
     if decision is None or decision == (article.category, article.category_confidence):
         return
     article.category, article.category_confidence = decision
-    Article.objects.filter(id=article.id).update(category=decision[0], category_confidence=decision[1])
+    if save:
+        Article.objects.filter(id=article.id).update(category=decision[0], category_confidence=decision[1])
 
 
 def tag(article: Article) -> None:

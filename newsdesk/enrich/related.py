@@ -11,8 +11,10 @@ import math
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from newsdesk.enrich.vectors import VectorIndex, get_vector_index, load_vectors
 from newsdesk.models import Article, ArticleHashtag, RelatedArticle
@@ -54,14 +56,20 @@ def related_articles(article: Article, limit: int = 6) -> list[Article]:
     return picked
 
 
-def relate_article(article: Article, index: VectorIndex | None = None) -> list[RelatedArticle]:
-    """Compute and store `article`'s related list, and offer `article` to its neighbours' lists."""
-    vectors = load_vectors([article.id])
-    if article.id not in vectors:
-        return []
+def relate_article(
+    article: Article, vector: np.ndarray | None = None, index: VectorIndex | None = None
+) -> list[RelatedArticle]:
+    """Compute and store `article`'s related list, and offer `article` to its neighbours' lists.
+
+    `vector` is the article's stored vector when the caller has it (read from the database if not).
+    """
+    if vector is None:
+        vector = load_vectors([article.id]).get(article.id)
+        if vector is None:
+            return []
     window = timedelta(days=settings.NEWSDESK_VECTOR_WINDOW_DAYS)
     neighbours = (index or get_vector_index()).search(
-        vectors[article.id], k=CANDIDATES, since=article.published_at - window, exclude_ids={article.id}
+        vector, k=CANDIDATES, since=article.published_at - window, exclude_ids={article.id}
     )
     similarity = {
         article_id: score for article_id, score in neighbours if MIN_SIMILARITY <= score < MAX_SIMILARITY
@@ -79,29 +87,43 @@ def relate_article(article: Article, index: VectorIndex | None = None) -> list[R
     limit = settings.NEWSDESK_RELATED_STORED
     picked = _pick_varied(scored, limit)
     rows = [RelatedArticle(article_id=article.id, related_id=c.id, score=score) for score, c in picked]
+    offers = {candidate.id: score for score, candidate in scored[:OFFER_TO]}
     with transaction.atomic():
         RelatedArticle.objects.filter(article_id=article.id).delete()
         RelatedArticle.objects.bulk_create(rows)
-        for score, candidate in scored[:OFFER_TO]:
-            _offer(candidate.id, article.id, score, limit)
+        _offer(offers, article.id, limit)
     return rows
 
 
-def _offer(owner_id: str, newcomer_id: str, score: float, limit: int) -> None:
-    """Put the newcomer in an older article's list if that list has room or a weaker entry.
+def _offer(offers: dict[str, float], newcomer_id: str, limit: int) -> None:
+    """Put the newcomer in older articles' lists (owner id -> score) that have room or a weaker entry.
 
-    Cheap on purpose: one small query per neighbour, no re-ranking of the owner's list
-    (its variety pick is redone whenever the owner itself is related again).
+    Cheap on purpose: one query reads every owner's list and two write the changes, with no
+    re-ranking of an owner's list (its variety pick is redone whenever the owner is related again).
     """
-    current = list(RelatedArticle.objects.filter(article_id=owner_id).values_list("related_id", "score"))
-    if any(related_id == newcomer_id for related_id, _ in current):
-        return
-    if len(current) >= limit:
-        weakest_id, weakest = min(current, key=lambda pair: pair[1])
-        if score <= weakest:
-            return
-        RelatedArticle.objects.filter(article_id=owner_id, related_id=weakest_id).delete()
-    RelatedArticle.objects.create(article_id=owner_id, related_id=newcomer_id, score=score)
+    lists: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for owner_id, related_id, score in RelatedArticle.objects.filter(article_id__in=list(offers)).values_list(
+        "article_id", "related_id", "score"
+    ):
+        lists[owner_id].append((related_id, score))
+    dropped: list[tuple[str, str]] = []
+    added: list[RelatedArticle] = []
+    for owner_id, score in offers.items():
+        current = lists[owner_id]
+        if any(related_id == newcomer_id for related_id, _ in current):
+            continue
+        if len(current) >= limit:
+            weakest_id, weakest = min(current, key=lambda pair: pair[1])
+            if score <= weakest:
+                continue
+            dropped.append((owner_id, weakest_id))
+        added.append(RelatedArticle(article_id=owner_id, related_id=newcomer_id, score=score))
+    if dropped:
+        match = Q()
+        for owner_id, related_id in dropped:
+            match |= Q(article_id=owner_id, related_id=related_id)
+        RelatedArticle.objects.filter(match).delete()
+    RelatedArticle.objects.bulk_create(added)
 
 
 def _excluded(candidate: Article, article: Article) -> bool:

@@ -117,14 +117,31 @@ def find_same_text(article: Article) -> Article | None:
 
 
 def replace_hashtags(article: Article, tags: list[tuple[str, float]]) -> None:
-    """Set an article's hashtags to exactly `tags` (CamelCase name, weight)."""
+    """Set an article's hashtags to exactly `tags` (CamelCase name, weight).
+
+    A hashtag keeps the spelling it was first stored with. Bulk statements: a row each
+    would hold the write lock for a dozen round trips (and send a cache signal each).
+    """
+    spelling = {name.lower(): name for name, _ in reversed(tags)}
     with transaction.atomic():
         ArticleHashtag.objects.filter(article=article).delete()
+        if not tags:
+            return
+        Hashtag.objects.bulk_create(
+            [Hashtag(key=key, name=name) for key, name in spelling.items()], ignore_conflicts=True
+        )
+        ids = dict(Hashtag.objects.filter(key__in=list(spelling)).values_list("key", "id"))
+        weights: dict[str, float] = {}
         for name, weight in tags:
-            hashtag, _ = Hashtag.objects.get_or_create(key=name.lower(), defaults={"name": name})
-            ArticleHashtag.objects.create(
-                article=article, hashtag=hashtag, weight=weight, published_at=article.published_at
-            )
+            weights.setdefault(name.lower(), weight)
+        ArticleHashtag.objects.bulk_create(
+            [
+                ArticleHashtag(
+                    article=article, hashtag_id=ids[key], weight=weight, published_at=article.published_at
+                )
+                for key, weight in weights.items()
+            ]
+        )
 
 
 def record_failure(

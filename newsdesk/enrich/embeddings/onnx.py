@@ -19,8 +19,17 @@ def default_model_files() -> tuple[str, str]:
     return str(model), str(tokenizer)
 
 
+# onnxruntime's own threads per call. One: the pipeline embeds one short text at a time
+# from several crawl threads or worker processes, which already fill the cores; a second
+# onnxruntime thread cut a call's wall time by 40% but added 20% CPU (docs/performance.md).
+# 0 lets onnxruntime take every core (worth it for big batches on an idle machine).
+INTRA_OP_THREADS = 1
+
+
 class OnnxEmbedder:
-    def __init__(self, model_path: str, tokenizer_path: str, *, max_tokens: int = 256, threads: int = 0):
+    def __init__(
+        self, model_path: str, tokenizer_path: str, *, max_tokens: int = 256, threads: int = INTRA_OP_THREADS
+    ):
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
