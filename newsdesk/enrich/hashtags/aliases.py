@@ -149,11 +149,12 @@ def known_names_in(title: str, text: str) -> list[tuple[str, bool]]:
     found: dict[str, bool] = {}
     for in_title, passage in ((True, title), (False, text)):
         words = words_of(passage or "")
+        capitalised = [word[:1].isupper() for word in words]
         for size in (3, 2, 1):
             for i in range(len(words) - size + 1):
-                run = words[i : i + size]
-                if not all(word[:1].isupper() for word in run):
+                if not all(capitalised[i : i + size]):
                     continue
+                run = words[i : i + size]
                 canonical = table.get("".join(run).lower())
                 if canonical and (size > 1 or run[0].isupper() or _plain_name(run[0])):
                     found[canonical] = found.get(canonical, False) or in_title

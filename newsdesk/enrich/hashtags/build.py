@@ -197,7 +197,7 @@ def _mentioned_keys(title: str, text: str) -> frozenset[str]:
     for passage in (title, text):
         words = [word.lower() for word in words_of(passage or "")]
         for size in range(1, MAX_WORDS + 1):
-            keys.update("".join(words[i : i + size]) for i in range(len(words) - size + 1))
+            keys.update(map("".join, zip(*(words[start:] for start in range(size)), strict=False)))
     return frozenset(keys)
 
 

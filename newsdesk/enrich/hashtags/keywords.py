@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from newsdesk.enrich.hashtags.names import (
     MAX_WORDS,
@@ -55,25 +54,25 @@ _SENTENCE_END = frozenset(".!?\n")
 _OPENERS = frozenset(":\"“‘'(«—–-")
 
 
-@dataclass
 class _Token:
-    text: str
-    is_word: bool
-    initial: bool = False
-    in_title: bool = False
+    """One word or mark; its derived forms are computed once, as every pass reads them."""
 
-    @cached_property
-    def lower(self) -> str:
-        return self.text.lower()
+    __slots__ = ("text", "is_word", "initial", "in_title", "lower", "capitalised", "acronym")
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    def __init__(self, text: str, is_word: bool, initial: bool = False, in_title: bool = False) -> None:
+        self.text = text
+        self.is_word = is_word
+        self.initial = initial
+        self.in_title = in_title
+        self.lower = text.lower()
+        self.capitalised = text[:1].isupper()
+        # isupper() is a cheap necessary condition: it fails on any lower-case letter.
+        self.acronym = text.isupper() and _all_letters_upper(text)
 
-    @cached_property
-    def acronym(self) -> bool:
-        letters = [c for c in self.text if c.isalpha()]
-        return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+def _all_letters_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 @dataclass

@@ -67,20 +67,25 @@ def split_tag_list(values: Iterable[str]) -> list[str]:
     return pieces
 
 
+class _SeparatorTable(dict):
+    """A `str.translate` table turning every character but letters, digits and marks into a space.
+
+    Filled as characters are first seen, so the hot path is translate's own C loop.
+    """
+
+    def __missing__(self, code: int) -> int:
+        kept = unicodedata.category(chr(code))[0] in "LNM"
+        self[code] = code if kept else ord(" ")
+        return self[code]
+
+
+_SEPARATORS = _SeparatorTable()
+
+
 def words_of(raw: str) -> list[str]:
     """Split on all but letters, digits and combining marks, so "São Paulo" and Devanagari stay whole."""
     text = _APOSTROPHES.sub("", unicodedata.normalize("NFC", raw))
-    words: list[str] = []
-    current: list[str] = []
-    for char in text:
-        if unicodedata.category(char)[0] in "LNM":
-            current.append(char)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return words
+    return text.translate(_SEPARATORS).split()
 
 
 def camel_words(name: str) -> list[str]:

@@ -27,17 +27,15 @@ def _pairs(text: str) -> list[tuple[str, str]]:
         if words and words[0][1:].islower():
             # A clause's first word is capitalised by grammar, not because it is a name.
             words[0] = words[0].lower()
-        for first, second in zip(words, words[1:], strict=False):
-            usable = all(
-                word.isalpha()
-                and word.islower()
-                and len(word) >= MIN_WORD_LENGTH
-                and word not in ignored
-                and not word.endswith("ly")
-                for word in (first, second)
-            )
-            if usable:
-                pairs.append((first, second))
+        usable = [
+            word.isalpha()
+            and word.islower()
+            and len(word) >= MIN_WORD_LENGTH
+            and word not in ignored
+            and not word.endswith("ly")
+            for word in words
+        ]
+        pairs += [(words[i], words[i + 1]) for i in range(len(words) - 1) if usable[i] and usable[i + 1]]
     return pairs
 
 
