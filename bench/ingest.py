@@ -2,11 +2,13 @@
 
 Run as a child by `python -m bench` (it needs its own fresh DATABASE_URL):
 
-    python -m bench.ingest DATA_DIR BBC_PER_SECTION
+    python -m bench.ingest DATA_DIR BBC_PER_SECTION [--serial]
 
 The fixture web runs in a process of its own. The pipeline is `crawl_once()` exactly as
 the product runs it; its stage functions are wrapped here (never edited) to time them.
-Prints one JSON object.
+With `--serial` the crawl runs on one thread and stages are timed in process CPU
+(`time.process_time`, which counts onnxruntime's threads too): what each stage costs,
+free of the waits and the GIL sharing of the threaded run. Prints one JSON object.
 """
 
 import inspect
@@ -22,9 +24,14 @@ import django
 
 
 class StageClock:
-    """Wall and thread-CPU seconds per named stage, summed over calls from any thread."""
+    """Wall and CPU seconds per named stage, summed over calls from any thread.
 
-    def __init__(self) -> None:
+    CPU is the calling thread's (`time.thread_time`) unless another clock is given:
+    `time.process_time` is exact only when one thread works at a time.
+    """
+
+    def __init__(self, cpu_clock=time.thread_time) -> None:
+        self.cpu_clock = cpu_clock
         self.wall: dict[str, float] = defaultdict(float)
         self.cpu: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
@@ -32,11 +39,11 @@ class StageClock:
 
     def wrap(self, name: str, function):
         def timed(*args, **kwargs):
-            wall, cpu = time.perf_counter(), time.thread_time()
+            wall, cpu = time.perf_counter(), self.cpu_clock()
             try:
                 return function(*args, **kwargs)
             finally:
-                wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+                wall, cpu = time.perf_counter() - wall, self.cpu_clock() - cpu
                 with self._lock:
                     self.wall[name] += wall
                     self.cpu[name] += cpu
@@ -69,15 +76,16 @@ def instrument(clock: StageClock, feed_urls: set[str]) -> list[str]:
     return steps
 
 
-def trafilatura_rate(pages: list[bytes], rounds: int = 1) -> float:
-    """Pages per second of `trafilatura.extract` alone, in this process, one page after another."""
+def trafilatura_rate(pages: list[bytes]) -> tuple[float, float]:
+    """Pages per second of `trafilatura.extract` alone, in this process, one page after another,
+    and its process-CPU milliseconds per page."""
     import trafilatura
 
-    started = time.perf_counter()
-    for _ in range(rounds):
-        for page in pages:
-            trafilatura.extract(page)
-    return len(pages) * rounds / (time.perf_counter() - started)
+    started, cpu = time.perf_counter(), time.process_time()
+    for page in pages:
+        trafilatura.extract(page)
+    cpu = time.process_time() - cpu
+    return len(pages) / (time.perf_counter() - started), 1000 * cpu / len(pages)
 
 
 def peak_rss_mb() -> float:
@@ -92,6 +100,7 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     data_dir, per_section = sys.argv[1], sys.argv[2]
+    serial = "--serial" in sys.argv[3:]
     django.setup()
     import httpx
     from django.core.management import call_command
@@ -118,15 +127,15 @@ def main() -> None:
         # A worker loads its model once, before it takes work: not part of any article's cost.
         embedder_loaded = _load_embedder()
         rss_before_crawl = peak_rss_mb()
-        baseline_before = trafilatura_rate(pages)
+        baseline_before, baseline_cpu_before = trafilatura_rate(pages)
 
-        clock = StageClock()
+        clock = StageClock(time.process_time if serial else time.thread_time)
         steps = instrument(clock, feed_urls)
-        started = time.perf_counter()
-        report = crawl_once()
-        seconds = time.perf_counter() - started
+        started, cpu = time.perf_counter(), time.process_time()
+        report = crawl_once(workers=1 if serial else None)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 
-        baseline_after = trafilatura_rate(pages)
+        baseline_after, baseline_cpu_after = trafilatura_rate(pages)
         extracted = Article.objects.filter(extraction=ExtractionState.PAGE)
         if any(f.name == "enriched_at" for f in Article._meta.fields):
             # Through the whole pipeline: an article whose enrichment failed does not count.
@@ -140,6 +149,7 @@ def main() -> None:
     print(
         json.dumps(
             {
+                "serial": serial,
                 "pages_served": len(pages),
                 "articles_completed": stored,
                 "articles_from_feed_only": from_feed,
@@ -147,10 +157,14 @@ def main() -> None:
                 "crawl_errors": report.errors[:10],
                 "pipeline_seconds": seconds,
                 "pipeline_pages_per_second": stored / seconds if seconds else 0.0,
+                # Over every thread of the process: how much of the 2 cores the crawl used.
+                "pipeline_cpu_ms_per_article": 1000 * cpu / max(stored, 1),
                 # The mean of a run before and after the crawl evens out a noisy neighbour.
                 "trafilatura_pages_per_second": (baseline_before + baseline_after) / 2,
                 "trafilatura_runs": [baseline_before, baseline_after],
+                "trafilatura_cpu_ms_per_page": (baseline_cpu_before + baseline_cpu_after) / 2,
                 "enrich_steps": steps,
+                "cpu_clock": "process" if serial else "thread",
                 "stages": {
                     name: {
                         "calls": clock.calls[name],
