@@ -13,8 +13,9 @@ import threading
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
-# Characters read: the title and the first paragraphs say it; more only costs time.
-SAMPLE_CHARS = 1000
+# Characters read: the title and the first paragraphs say it; more only costs time (500 gave
+# the same label as 1,000 on 747 crawled and BBC texts, in two thirds of the CPU).
+SAMPLE_CHARS = 500
 # The declared language stands if the detector gives it at least this probability.
 PLAUSIBLE = 0.2
 # To overrule a declaration the detector must be this sure.
