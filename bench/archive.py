@@ -26,7 +26,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_DIR.parent / "shared" / "data"
 # Bump when rows change, so cached archives are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 # Bump when documents change (their hashtags take minutes to compute, so they are cached apart).
 DOCUMENTS_VERSION = 1
 ARTICLES_PER_DAY = 1000
@@ -46,11 +46,6 @@ BBC_CATEGORIES = {
 }
 UCI_CATEGORIES = {"b": "business", "t": "technology", "e": "entertainment", "m": "health"}
 UCI_BODY_LABELS = {"b": "business", "t": "tech", "e": "entertainment", "m": "politics"}
-SEARCH_TRIGGERS = (
-    "newsdesk_article_fts_insert",
-    "newsdesk_article_fts_update",
-    "newsdesk_article_fts_delete",
-)
 BBC_SOURCES = ["BBC News", "BBC Business", "BBC Sport", "BBC Technology"]
 
 
@@ -313,8 +308,8 @@ def write_sqlite_archive(
         db.execute("BEGIN")
         # Key rowids in publication order: search ranks the highest (newest) rowids first.
         db.execute(
-            "INSERT INTO newsdesk_article_search_key (article_id)"
-            " SELECT id FROM newsdesk_article ORDER BY published_at, id"
+            "INSERT INTO newsdesk_article_search_key (article_id, published_at)"
+            " SELECT id, published_at FROM newsdesk_article ORDER BY published_at, id"
         )
         db.execute(
             "INSERT INTO newsdesk_article_fts (rowid, title, description, text)"
@@ -345,10 +340,10 @@ def _sqlite_time(moment: datetime) -> str:
 
 def restore_search_triggers(database: Path) -> None:
     """Put back the search triggers the bulk load dropped, exactly as the product defines them."""
-    from newsdesk.store.search_index import SQLITE_TRIGGERS
+    from newsdesk.store.search_index import SQLITE_KEY_TRIGGERS, SQLITE_TRIGGERS
 
     db = sqlite3.connect(database, isolation_level=None)
-    for statement in SQLITE_TRIGGERS.values():
+    for statement in [*SQLITE_TRIGGERS.values(), *SQLITE_KEY_TRIGGERS.values()]:
         db.execute(statement)
     db.close()
 

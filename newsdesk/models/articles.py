@@ -59,8 +59,10 @@ class Article(models.Model):
         "newsdesk.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     # A syndicated copy (same wire text elsewhere) points at the earliest version we hold.
+    # Indexed only where set (see Meta): lists filter on IS NULL, and a full index on a column that is
+    # NULL almost everywhere tempts SQLite into reading every original and sorting them by date.
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies", db_index=False
     )
     simhash = models.BigIntegerField(null=True, blank=True, db_index=True)
     extraction = models.CharField(
@@ -77,6 +79,9 @@ class Article(models.Model):
             models.Index(fields=["category", "-published_at"], name="article_category_recent"),
             models.Index(fields=["source", "-published_at"], name="article_source_recent"),
             models.Index(fields=["story", "published_at"], name="article_story_timeline"),
+            models.Index(
+                fields=["duplicate_of"], condition=models.Q(duplicate_of__isnull=False), name="article_copies"
+            ),
         ]
 
     def __str__(self) -> str:

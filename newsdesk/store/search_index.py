@@ -2,9 +2,11 @@
 
 SQLite: a contentless FTS5 table (no second copy of every body) kept in sync by
 triggers. Its rowids come from a small key table with an INTEGER PRIMARY KEY,
-because the article table's implicit rowid may change on VACUUM. SQLite drops a
-table's triggers whenever a migration rebuilds that table, so `ensure_search_index`
-runs after every migrate and restores them, re-indexing if any was missing.
+because the article table's implicit rowid may change on VACUUM. The key table also
+keeps each article's published_at, so ranking by recency never reads an article row
+(published_at sits behind the bodies, on overflow pages). SQLite drops a table's
+triggers whenever a migration rebuilds that table, so `ensure_search_index` runs after
+every migrate and restores them, re-indexing if any was missing.
 
 PostgreSQL: a GIN index over the weighted tsvector expression that
 newsdesk/store/search.py queries with the very same expression.
@@ -16,7 +18,8 @@ SQLITE_TABLES = [
     """
     CREATE TABLE IF NOT EXISTS newsdesk_article_search_key (
         rowid INTEGER PRIMARY KEY,
-        article_id VARCHAR(32) NOT NULL UNIQUE
+        article_id VARCHAR(32) NOT NULL UNIQUE,
+        published_at DATETIME
     )
     """,
     """
@@ -31,7 +34,8 @@ SQLITE_TABLES = [
 SQLITE_TRIGGERS = {
     "newsdesk_article_fts_insert": """
     CREATE TRIGGER IF NOT EXISTS newsdesk_article_fts_insert AFTER INSERT ON newsdesk_article BEGIN
-        INSERT OR IGNORE INTO newsdesk_article_search_key (article_id) VALUES (new.id);
+        INSERT OR IGNORE INTO newsdesk_article_search_key (article_id, published_at)
+        VALUES (new.id, new.published_at);
         INSERT INTO newsdesk_article_fts (rowid, title, description, text)
         VALUES (
             (SELECT rowid FROM newsdesk_article_search_key WHERE article_id = new.id),
@@ -70,13 +74,34 @@ SQLITE_TRIGGERS = {
     """,
 }
 
+# Keeps the key table's copy of published_at true; the index itself does not depend on it.
+SQLITE_KEY_TRIGGERS = {
+    "newsdesk_article_search_key_published": """
+    CREATE TRIGGER IF NOT EXISTS newsdesk_article_search_key_published
+    AFTER UPDATE OF published_at ON newsdesk_article
+    WHEN old.published_at IS NOT new.published_at
+    BEGIN
+        UPDATE newsdesk_article_search_key SET published_at = new.published_at WHERE article_id = new.id;
+    END
+    """,
+}
+
+# Brings a key table from before published_at up to date without re-indexing any text.
+SQLITE_KEY_BACKFILL = [
+    "ALTER TABLE newsdesk_article_search_key ADD COLUMN published_at DATETIME",
+    """
+    UPDATE newsdesk_article_search_key
+    SET published_at = (SELECT a.published_at FROM newsdesk_article a WHERE a.id = article_id)
+    """,
+]
+
 SQLITE_REBUILD = [
     "INSERT INTO newsdesk_article_fts (newsdesk_article_fts) VALUES ('delete-all')",
     "DELETE FROM newsdesk_article_search_key",
     # Oldest first: search ranks only the highest (newest) rowids.
     """
-    INSERT INTO newsdesk_article_search_key (article_id)
-    SELECT id FROM newsdesk_article ORDER BY published_at
+    INSERT INTO newsdesk_article_search_key (article_id, published_at)
+    SELECT id, published_at FROM newsdesk_article ORDER BY published_at
     """,
     """
     INSERT INTO newsdesk_article_fts (rowid, title, description, text)
@@ -86,6 +111,7 @@ SQLITE_REBUILD = [
 ]
 
 SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS newsdesk_article_search_key_published",
     "DROP TRIGGER IF EXISTS newsdesk_article_fts_update",
     "DROP TRIGGER IF EXISTS newsdesk_article_fts_delete",
     "DROP TRIGGER IF EXISTS newsdesk_article_fts_insert",
@@ -108,7 +134,7 @@ POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS newsdesk_article_search_gin"]
 
 
 def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
-    """Create whatever part of the index is missing; True when it had to be rebuilt."""
+    """Create whatever part of the index is missing or outdated; True when the text had to be re-indexed."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for sql in POSTGRES_FORWARD:
@@ -117,19 +143,33 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
         if connection.vendor != "sqlite":
             return False
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'newsdesk_article_fts_%'"
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'newsdesk_article_%'"
         )
-        present = {row[0] for row in cursor.fetchall()}
+        present = dict(cursor.fetchall())
+        cursor.execute("SELECT name FROM pragma_table_info('newsdesk_article_search_key')")
+        key_columns = {row[0] for row in cursor.fetchall()}
+        if key_columns and "published_at" not in key_columns:
+            for sql in SQLITE_KEY_BACKFILL:
+                cursor.execute(sql)
         missing = [name for name in SQLITE_TRIGGERS if name not in present]
-        if not missing:
-            return False
         for sql in SQLITE_TABLES:
             cursor.execute(sql)
-        for name in missing:
-            cursor.execute(SQLITE_TRIGGERS[name])
+        # A trigger from an older release is replaced in place; only a missing one leaves rows unindexed.
+        for name, sql in {**SQLITE_TRIGGERS, **SQLITE_KEY_TRIGGERS}.items():
+            if name in present and _same_statement(present[name], sql):
+                continue
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(sql)
+        if not missing:
+            return False
         for sql in SQLITE_REBUILD:
             cursor.execute(sql)
         return True
+
+
+def _same_statement(stored: str, statement: str) -> bool:
+    """Whether sqlite_master's text (which drops IF NOT EXISTS) is `statement`, whitespace aside."""
+    return " ".join(stored.split()) == " ".join(statement.replace("IF NOT EXISTS ", "").split())
 
 
 def drop_search_index(connection: BaseDatabaseWrapper) -> None:

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -99,3 +99,26 @@ def test_index_follows_updates_and_deletes(source):
 
 def test_fts5_expression_quotes_every_word():
     assert fts5_match_expression('rates "AND ( hike') == '"rates" "AND" "hike"'
+
+
+def test_a_corrected_date_moves_the_article_in_the_ranking(source):
+    # SQLite ranks by the key table's copy of published_at: it must follow the article's.
+    stale = make_article(source, "Harbour dredging begins", text="dredging", age=timedelta(days=90))
+    make_article(source, "Harbour dredging halted", text="dredging", age=timedelta(days=3))
+    assert titles(search_articles("dredging", limit=10, offset=0))[0] == "Harbour dredging halted"
+
+    Article.objects.filter(id=stale.id).update(published_at=stale.published_at + timedelta(days=89, hours=23))
+    assert titles(search_articles("dredging", limit=10, offset=0))[0] == "Harbour dredging begins"
+
+
+def test_ranks_against_the_site_clock(source, monkeypatch):
+    from django.utils import timezone
+
+    make_article(source, "Spring report", text="A tide table.", published_at=datetime(2025, 3, 1, tzinfo=UTC))
+    make_article(source, "Winter tide", text="The tide.", published_at=datetime(2024, 12, 1, tzinfo=UTC))
+    # The day after: one day against three months old, recency wins over the title match.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2025, 3, 2, tzinfo=UTC))
+    assert titles(search_articles("tide", limit=10, offset=0)) == ["Spring report", "Winter tide"]
+    # Years later both are old alike, and the title match wins.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2028, 3, 2, tzinfo=UTC))
+    assert titles(search_articles("tide", limit=10, offset=0)) == ["Winter tide", "Spring report"]
