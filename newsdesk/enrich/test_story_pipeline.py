@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from newsdesk.enrich.related import related_articles
-from newsdesk.enrich.stories.actions import reset_term_statistics
+from newsdesk.enrich.stories.actions import reset_story_cache
 from newsdesk.enrich.vectors import reset_vector_index
 from newsdesk.ingest.sources import add_source
 from newsdesk.models import Article, ArticleHashtag, Hashtag, Story
@@ -96,10 +96,10 @@ def publishers() -> list[Publisher]:
 
 @pytest.fixture(autouse=True)
 def fresh_process_state():
-    for reset in (reset_shared_fetcher, reset_vector_index, reset_term_statistics):
+    for reset in (reset_shared_fetcher, reset_vector_index, reset_story_cache):
         reset()
     yield
-    for reset in (reset_shared_fetcher, reset_vector_index, reset_term_statistics):
+    for reset in (reset_shared_fetcher, reset_vector_index, reset_story_cache):
         reset()
 
 

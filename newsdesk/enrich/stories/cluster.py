@@ -102,11 +102,26 @@ class StoryState:
     members: deque = field(default_factory=deque)  # (item id, vector), newest last
     item_ids: list[str] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
+    # Derived from the fields above, cached because every article scores many stories.
+    _centroid: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _member_matrix: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm else self.vector_sum
+        if self._centroid is None:
+            norm = float(np.linalg.norm(self.vector_sum))
+            self._centroid = self.vector_sum / norm if norm else self.vector_sum
+        return self._centroid
+
+    def member_matrix(self) -> np.ndarray:
+        """The kept members' vectors as rows, oldest first."""
+        if self._member_matrix is None:
+            self._member_matrix = np.array([vector for _, vector in self.members], dtype=np.float32)
+        return self._member_matrix
+
+    def changed(self) -> None:
+        """Forget the derived values: call after changing vector_sum or members in place."""
+        self._centroid = self._member_matrix = None
 
     def absorb(self, item: StoryItem, members_kept: int) -> None:
         self.vector_sum = self.vector_sum + item.vector
@@ -119,6 +134,7 @@ class StoryState:
         self.item_ids.append(item.id)
         if item.source:
             self.sources.add(item.source)
+        self.changed()
 
     def gap(self, when: float) -> float:
         """Seconds between `when` and the story's span (0 inside it): articles may arrive out of order."""
@@ -130,8 +146,7 @@ class StoryState:
         """The kept member closest to the centroid: the headline that best stands for the story."""
         if not self.members:
             return None
-        centroid = self.centroid
-        return max(self.members, key=lambda member: float(member[1] @ centroid))[0]
+        return self.members[int(np.argmax(self.member_matrix() @ self.centroid))][0]
 
 
 def new_story(key: int, item: StoryItem, members_kept: int) -> StoryState:
@@ -147,7 +162,7 @@ def content_score(
 ) -> float:
     meaning = float(item.vector @ story.centroid)
     if len(story.members) > 1:
-        similarities = np.sort(np.array([vector for _, vector in story.members]) @ item.vector)
+        similarities = np.sort(story.member_matrix() @ item.vector)
         meaning = max(meaning, float(similarities[-settings.closest_members :].mean()))
     weights = {term: terms.idf(term) for term in item.terms}
     total = sum(weights.values())
@@ -181,18 +196,109 @@ def best_story(
     return best
 
 
-def shortlist(item: StoryItem, stories: list[StoryState], settings: ClusterSettings) -> list[StoryState]:
-    """Stories worth scoring in full: the closest centroids plus everything in the current burst."""
-    if len(stories) <= settings.candidates:
-        return stories
-    similarities = np.array([story.centroid for story in stories]) @ item.vector
-    closest = set(np.argsort(-similarities)[: settings.candidates].tolist())
-    burst_horizon = 10 * settings.burst_half_life if settings.burst_bonus else -1.0
-    return [
-        story
-        for index, story in enumerate(stories)
-        if index in closest or story.gap(item.published) <= burst_horizon
-    ]
+class OpenStories:
+    """The open stories, with their centroids and spans kept as arrays so that shortlisting the
+    stories worth scoring costs one matrix-vector product, not a pass over every story."""
+
+    def __init__(self) -> None:
+        self.states: dict[int, StoryState] = {}
+        self._rows: dict[int, int] = {}
+        self._keys: list[int | None] = []
+        self._centroids = np.zeros((0, 0), dtype=np.float32)
+        self._first = np.zeros(0)
+        self._last = np.zeros(0)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.states
+
+    def __getitem__(self, key: int) -> StoryState:
+        return self.states[key]
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def values(self) -> list[StoryState]:
+        return list(self.states.values())
+
+    def put(self, story: StoryState) -> None:
+        """Add `story`, or take in its new centroid and span after it changed."""
+        centroid = story.centroid
+        if self._centroids.shape[1] != centroid.shape[0]:
+            if self.states:
+                raise ValueError(f"story {story.key} has {centroid.shape[0]} dimensions, the others not")
+            self._centroids = np.zeros((0, centroid.shape[0]), dtype=np.float32)
+        row = self._rows.get(story.key)
+        if row is None:
+            row = len(self._keys)
+            if row == len(self._centroids):
+                self._grow(max(64, 2 * row))
+            self._keys.append(story.key)
+            self._rows[story.key] = row
+        self.states[story.key] = story
+        self._centroids[row] = centroid
+        self._first[row], self._last[row] = story.first, story.last
+
+    def drop(self, key: int) -> None:
+        self.states.pop(key, None)
+        row = self._rows.pop(key, None)
+        if row is None:
+            return
+        self._keys[row] = None
+        self._centroids[row] = 0.0
+        self._first[row], self._last[row] = np.inf, -np.inf
+        if len(self._keys) > 64 and len(self._rows) < len(self._keys) // 2:
+            self._compact()
+
+    def close_quiet(self, before: float) -> None:
+        """Drop the stories whose latest article is older than `before`."""
+        count = len(self._keys)
+        for row in np.flatnonzero(self._last[:count] < before).tolist():
+            key = self._keys[row]
+            if key is not None:
+                self.drop(key)
+
+    def shortlist(self, item: StoryItem, settings: ClusterSettings) -> list[StoryState]:
+        """Stories worth scoring in full: open at the item's time, and among the closest centroids
+        or in the current burst."""
+        count = len(self._keys)
+        if not self.states:
+            return []
+        when = item.published
+        gaps = np.maximum(np.maximum(self._first[:count] - when, when - self._last[:count]), 0.0)
+        open_rows = np.flatnonzero(gaps <= settings.window)
+        if len(open_rows) > settings.candidates:
+            similarities = self._centroids[open_rows] @ item.vector
+            top = np.argpartition(-similarities, settings.candidates - 1)[: settings.candidates]
+            closest = open_rows[top]
+            burst_horizon = 10 * settings.burst_half_life if settings.burst_bonus else -1.0
+            burst = open_rows[gaps[open_rows] <= burst_horizon]
+            open_rows = np.union1d(closest, burst)
+        return [self.states[self._keys[row]] for row in open_rows.tolist()]
+
+    def converging(self, story: StoryState, threshold: float, window: float) -> list[StoryState]:
+        """The other stories whose centroid is at least `threshold` cosine from `story`'s and whose
+        span comes within `window` of its span (a closed story stays closed)."""
+        count = len(self._keys)
+        apart = np.maximum(self._first[:count] - story.last, story.first - self._last[:count])
+        similar = self._centroids[:count] @ story.centroid >= threshold
+        rows = np.flatnonzero(similar & (apart <= window)).tolist()
+        return [self.states[key] for row in rows if (key := self._keys[row]) not in (None, story.key)]
+
+    def _grow(self, capacity: int) -> None:
+        count = len(self._keys)
+        centroids = np.zeros((capacity, self._centroids.shape[1]), dtype=np.float32)
+        centroids[:count] = self._centroids[:count]
+        first, last = np.full(capacity, np.inf), np.full(capacity, -np.inf)
+        first[:count], last[:count] = self._first[:count], self._last[:count]
+        self._centroids, self._first, self._last = centroids, first, last
+
+    def _compact(self) -> None:
+        stories = list(self.states.values())
+        self.states, self._rows, self._keys = {}, {}, []
+        self._centroids = np.zeros((0, self._centroids.shape[1]), dtype=np.float32)
+        self._first, self._last = np.zeros(0), np.zeros(0)
+        for story in stories:
+            self.put(story)
 
 
 class StoryClusterer:
@@ -201,7 +307,7 @@ class StoryClusterer:
     def __init__(self, settings: ClusterSettings | None = None, *, first_key: int = 1) -> None:
         self.settings = settings or ClusterSettings()
         self.terms = TermStatistics()
-        self.open: dict[int, StoryState] = {}
+        self.open = OpenStories()
         self.next_key = first_key
         self._story: dict[str, int] = {}
         self._merged_into: dict[int, int] = {}
@@ -209,17 +315,16 @@ class StoryClusterer:
     def add(self, item: StoryItem) -> int:
         """Place `item`; returns its story key (which a later merge may fold into an older story)."""
         self.terms.add(item.terms)
-        self._close_quiet_stories(item.published)
-        story = best_story(
-            item, shortlist(item, list(self.open.values()), self.settings), self.terms, self.settings
-        )
+        self.open.close_quiet(item.published - self.settings.window)
+        story = best_story(item, self.open.shortlist(item, self.settings), self.terms, self.settings)
         if story is None:
             story = new_story(self.next_key, item, self.settings.members_kept)
-            self.open[story.key] = story
             self.next_key += 1
         else:
             story.absorb(item, self.settings.members_kept)
+            self.open.put(story)
             story = self._merge_converged(story)
+        self.open.put(story)
         self._story[item.id] = story.key
         return story.key
 
@@ -229,23 +334,16 @@ class StoryClusterer:
             key = self._merged_into[key]
         return key
 
-    def _close_quiet_stories(self, now: float) -> None:
-        for key in [k for k, s in self.open.items() if now - s.last > self.settings.window]:
-            del self.open[key]
-
     def _merge_converged(self, grown: StoryState) -> StoryState:
         """Fold `grown` and any open story whose centroid now matches it into the older of the two."""
-        centroid = grown.centroid
-        for other in list(self.open.values()):
-            if other.key == grown.key or other.key not in self.open:
-                continue
-            if float(other.centroid @ centroid) < self.settings.merge_threshold:
-                continue
+        while converged := self.open.converging(grown, self.settings.merge_threshold, self.settings.window):
+            other = converged[0]
             older, newer = (other, grown) if other.key < grown.key else (grown, other)
             merge_into(older, newer, self.settings.members_kept)
-            del self.open[newer.key]
+            self.open.drop(newer.key)
+            self.open.put(older)
             self._merged_into[newer.key] = older.key
-            grown, centroid = older, older.centroid
+            grown = older
         return grown
 
 
@@ -257,3 +355,4 @@ def merge_into(target: StoryState, source: StoryState, members_kept: int) -> Non
     target.members = deque([*target.members, *source.members][-members_kept:])
     target.item_ids.extend(source.item_ids)
     target.sources |= source.sources
+    target.changed()

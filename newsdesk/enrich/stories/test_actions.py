@@ -1,8 +1,16 @@
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
-from newsdesk.enrich.stories.actions import join_story, rank_score, reset_term_statistics
+from newsdesk.enrich.stories import actions
+from newsdesk.enrich.stories.actions import (
+    StoryCache,
+    cluster_settings,
+    join_story,
+    rank_score,
+    reset_story_cache,
+)
 from newsdesk.enrich.vectors import embed_article, reset_vector_index
 from newsdesk.models import Article, Source, Story
 
@@ -13,10 +21,10 @@ NOON = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 @pytest.fixture(autouse=True)
 def fresh_indexes():
     reset_vector_index()
-    reset_term_statistics()
+    reset_story_cache()
     yield
     reset_vector_index()
-    reset_term_statistics()
+    reset_story_cache()
 
 
 def publish(source_name: str, title: str, minutes: float, **fields) -> Article:
@@ -82,3 +90,80 @@ def test_rank_score_trades_breadth_for_freshness():
     assert rank_score(3, NOON) == pytest.approx(rank_score(1, later))
     assert rank_score(7, NOON) > rank_score(1, later)
     assert rank_score(2, later) > rank_score(2, NOON)
+
+
+HARBOUR = [
+    "Harbour breakwater to close for six weeks of storm gate repairs",
+    "Breakwater closure: harbour storm gates to be replaced next month",
+    "Harbour breakwater shuts for storm gate repairs; ferry moves to pontoon",
+    "Storm gate repairs will close the harbour breakwater for six weeks",
+]
+
+
+@pytest.fixture
+def processes(monkeypatch):
+    """Two story caches standing for two worker processes; no periodic scan, so only the
+    cheap checks (new ids, conditional writes) can notice what the other one wrote."""
+    monkeypatch.setattr(actions, "VERSION_SCAN_SECONDS", 1e9)
+    caches = {"a": StoryCache(cluster_settings()), "b": StoryCache(cluster_settings())}
+
+    def run(name: str, article: Article) -> Story | None:
+        monkeypatch.setattr(actions, "_cache", caches[name])
+        return cluster(article)
+
+    run.caches = caches
+    return run
+
+
+@pytest.mark.django_db
+def test_a_process_joins_a_story_another_process_started_moments_ago(processes):
+    titanfall = "Titanfall review roundup: critics praise the mech shooter"
+    gazette = processes("a", publish("gazette", titanfall, 0))
+    started_by_b = processes("b", publish("courier", HARBOUR[0], 1))
+    joined_by_a = processes("a", publish("herald", HARBOUR[1], 2))
+    assert joined_by_a == started_by_b != gazette
+    assert Story.objects.get(id=started_by_b.id).article_count == 2
+
+
+@pytest.mark.django_db
+def test_a_stale_cached_story_is_reloaded_before_writing_so_no_article_is_lost(processes):
+    sources = ["gazette", "courier", "herald"]
+    articles = [publish(source, HARBOUR[i], i) for i, source in enumerate(sources)]
+    story = processes("a", articles[0])
+    assert processes("b", articles[1]) == story
+    # Process a still holds the one-article story; its write must notice b's and recount.
+    assert processes("a", articles[2]) == story
+    story.refresh_from_db()
+    assert story.article_count == 3
+    assert story.source_count == 3
+    assert processes.caches["a"].open[story.id].size == 3
+    vectors = [embed_article(article) for article in articles]  # stored as float16: hence abs=1e-3
+    assert np.frombuffer(story.centroid, dtype="<f4") == pytest.approx(np.mean(vectors, axis=0), abs=1e-3)
+
+
+@pytest.mark.django_db
+def test_an_article_whose_cached_story_was_merged_away_joins_the_survivor(processes):
+    first = processes("a", publish("gazette", HARBOUR[0], 0))
+    other = processes("a", publish("other", "Island choir wins national folk song contest", 1))
+    # Another process folds the harbour story into the choir story (standing for any merge).
+    Article.objects.filter(story=first).update(story=other)
+    Story.objects.filter(id=first.id).delete()
+    Story.objects.filter(id=other.id).update(updated_at=other.updated_at + timedelta(seconds=1))
+    joined = processes("a", publish("courier", HARBOUR[1], 2))
+    assert joined.id == other.id
+    assert Story.objects.get(id=other.id).article_count == 3
+    assert first.id not in processes.caches["a"].open
+
+
+@pytest.mark.django_db
+def test_an_article_older_than_the_cache_still_joins_its_story():
+    old = NOON - timedelta(days=10)
+    articles = []
+    for minutes, source in enumerate(["gazette", "courier"]):
+        article = publish(source, HARBOUR[minutes], 0)
+        Article.objects.filter(id=article.id).update(published_at=old + timedelta(minutes=minutes))
+        article.refresh_from_db()
+        articles.append(article)
+    stories = [cluster(article) for article in articles]
+    assert stories[0] == stories[1]
+    assert Story.objects.get(id=stories[0].id).article_count == 2

@@ -4,7 +4,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from newsdesk.enrich.stories.cluster import ClusterSettings, StoryClusterer, StoryItem, title_terms
+from newsdesk.enrich.stories.cluster import (
+    ClusterSettings,
+    OpenStories,
+    StoryClusterer,
+    StoryItem,
+    new_story,
+    title_terms,
+)
 
 HOUR = 3600.0
 NO_BURST = replace(ClusterSettings(), burst_bonus=0.0)
@@ -93,3 +100,33 @@ def test_two_stories_that_converge_merge_into_the_older_one():
     assert newer not in clusterer.open
     assert clusterer.open[older].size == 3
     assert clusterer.open[older].representative() == "m3"
+
+
+def test_open_stories_shortlist_the_closest_centroids_and_the_current_burst_within_the_window():
+    settings = replace(ClusterSettings(), candidates=2, window=10 * HOUR)
+    stories = OpenStories()
+    for key, (vector, hours) in enumerate(
+        [(axis(1), 0), (axis(0.9, 0.1), 0), (axis(0.8, 0.3), 0), (axis(0, 1), 5.99), (axis(1), -20)], start=1
+    ):
+        stories.put(new_story(key, item(f"i{key}", "t", hours, vector), settings.members_kept))
+    probe = item("p", "t", 6, axis(1))
+    # 5 is out of the window (nor does it merge); of 1-3 the two closest; 4 is in the burst
+    # (36 s before the probe).
+    assert sorted(story.key for story in stories.shortlist(probe, settings)) == [1, 2, 4]
+    stories.drop(1)
+    assert sorted(story.key for story in stories.shortlist(probe, settings)) == [2, 3, 4]
+    assert [story.key for story in stories.converging(stories[2], 0.95, settings.window)] == [3]
+    stories.close_quiet(before=1 * HOUR)
+    assert sorted(story.key for story in stories.values()) == [4]
+
+
+def test_open_stories_stay_consistent_after_many_drops():
+    stories = OpenStories()
+    for key in range(200):
+        stories.put(new_story(key, item(f"i{key}", "t", key, axis(1, key / 200)), 50))
+    for key in range(0, 200, 3):
+        stories.drop(key)
+    probe = item("p", "t", 199, axis(1, 0.5))
+    settings = replace(NO_BURST, candidates=1, window=1000 * HOUR)
+    assert [story.key for story in stories.shortlist(probe, settings)] == [100]
+    assert len(stories) == 200 - len(range(0, 200, 3))
