@@ -22,13 +22,6 @@ MAX_CANDIDATES = 1000
 # Column weights for SQLite's bm25(): a word in the title counts most.
 SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 
-# Must match POSTGRES_FORWARD in search_index.py character for character, or PostgreSQL scans the table.
-POSTGRES_DOCUMENT = (
-    "(setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')"
-    " || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')"
-    " || setweight(to_tsvector('english'::regconfig, coalesce(text, '')), 'D'))"
-)
-
 # The key table's rowids grow with insertion, so the newest matches come first; ranking only the
 # newest few thousand keeps a query for a word in every article as cheap as a rare one. The key
 # table's own published_at spares reading each candidate's article row, whose published_at sits
@@ -50,19 +43,19 @@ SQLITE_QUERY = f"""
     LIMIT %s OFFSET %s
 """
 
-# Same bound as SQLite: the GIN index finds the matches, only the newest few thousand are ranked
-# (ts_rank re-reads each body, which is what costs on a word that is in every article).
+# Same bound as SQLite: the GIN index finds the matches, only the newest thousand are ranked, on the
+# stored document (search_index.py), so no body is parsed at query time.
 POSTGRES_QUERY = f"""
     WITH candidates AS MATERIALIZED (
-        SELECT a.id, a.published_at, a.title, a.description, a.text
+        SELECT a.id, a.published_at, a.search_document
         FROM newsdesk_article a
-        WHERE {POSTGRES_DOCUMENT} @@ websearch_to_tsquery('english'::regconfig, %s)
+        WHERE a.search_document @@ websearch_to_tsquery('english'::regconfig, %s)
         ORDER BY a.published_at DESC
         LIMIT {MAX_CANDIDATES}
     )
     SELECT c.id
     FROM candidates c
-    ORDER BY ts_rank({POSTGRES_DOCUMENT}, websearch_to_tsquery('english'::regconfig, %s))
+    ORDER BY ts_rank(c.search_document, websearch_to_tsquery('english'::regconfig, %s))
         / (1.0 + greatest(0.0, extract(epoch FROM (%s::timestamptz - c.published_at)) / 86400.0)
             / {RECENCY_HALF_LIFE_DAYS}) DESC,
         c.published_at DESC

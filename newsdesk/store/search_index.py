@@ -8,8 +8,8 @@ keeps each article's published_at, so ranking by recency never reads an article 
 triggers whenever a migration rebuilds that table, so `ensure_search_index` runs after
 every migrate and restores them, re-indexing if any was missing.
 
-PostgreSQL: a GIN index over the weighted tsvector expression that
-newsdesk/store/search.py queries with the very same expression.
+PostgreSQL: a stored generated tsvector column (`search_document`, unknown to the
+Django model) with a GIN index; newsdesk/store/search.py matches and ranks on it.
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -119,18 +119,31 @@ SQLITE_DROP = [
     "DROP TABLE IF EXISTS newsdesk_article_search_key",
 ]
 
-# Must match newsdesk.store.search.POSTGRES_DOCUMENT character for character, or the index is unused.
+# The weighted document, computed once per write and stored: ranking re-parsing each candidate's
+# body cost ~0.8 ms an article, most of a search.
+POSTGRES_DOCUMENT = """
+    setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
+    || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')
+    || setweight(to_tsvector('english'::regconfig, coalesce(text, '')), 'D')
+"""
+
 POSTGRES_FORWARD = [
-    """
-    CREATE INDEX IF NOT EXISTS newsdesk_article_search_gin ON newsdesk_article USING GIN ((
-        setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
-        || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B')
-        || setweight(to_tsvector('english'::regconfig, coalesce(text, '')), 'D')
-    ))
+    f"""
+    ALTER TABLE newsdesk_article ADD COLUMN IF NOT EXISTS search_document tsvector
+    GENERATED ALWAYS AS ({POSTGRES_DOCUMENT}) STORED
     """,
+    """
+    CREATE INDEX IF NOT EXISTS newsdesk_article_search_document
+    ON newsdesk_article USING GIN (search_document)
+    """,
+    # The expression index of earlier releases, which the stored column replaces.
+    "DROP INDEX IF EXISTS newsdesk_article_search_gin",
 ]
 
-POSTGRES_BACKWARD = ["DROP INDEX IF EXISTS newsdesk_article_search_gin"]
+POSTGRES_BACKWARD = [
+    "DROP INDEX IF EXISTS newsdesk_article_search_document",
+    "ALTER TABLE newsdesk_article DROP COLUMN IF EXISTS search_document",
+]
 
 
 def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
