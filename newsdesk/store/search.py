@@ -6,7 +6,7 @@ engine's query syntax: SQLite gets quoted words, PostgreSQL websearch_to_tsquery
 """
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -23,7 +23,7 @@ MAX_CANDIDATES = 1000
 SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 
 # The key table's rowids grow with insertion, so the newest matches come first; ranking only the
-# newest few thousand keeps a query for a word in every article as cheap as a rare one. The key
+# newest thousand keeps a query for a word in every article as cheap as a rare one. The key
 # table's own published_at spares reading each candidate's article row, whose published_at sits
 # behind the bodies on overflow pages.
 SQLITE_QUERY = f"""
@@ -32,7 +32,7 @@ SQLITE_QUERY = f"""
         FROM newsdesk_article_fts
         WHERE newsdesk_article_fts MATCH %s
         ORDER BY rowid DESC
-        LIMIT {MAX_CANDIDATES}
+        LIMIT %s
     )
     SELECT k.article_id
     FROM candidates c
@@ -44,21 +44,27 @@ SQLITE_QUERY = f"""
 """
 
 # Same bound as SQLite: the GIN index finds the matches, only the newest thousand are ranked, on the
-# stored document (search_index.py), so no body is parsed at query time.
-POSTGRES_QUERY = f"""
-    WITH candidates AS MATERIALIZED (
-        SELECT a.id, a.published_at, a.search_document
-        FROM newsdesk_article a
-        WHERE a.search_document @@ websearch_to_tsquery('english'::regconfig, %s)
-        ORDER BY a.published_at DESC
-        LIMIT {MAX_CANDIDATES}
-    )
-    SELECT c.id
-    FROM candidates c
-    ORDER BY ts_rank(c.search_document, websearch_to_tsquery('english'::regconfig, %s))
-        / (1.0 + greatest(0.0, extract(epoch FROM (%s::timestamptz - c.published_at)) / 86400.0)
+# stored document (search_index.py), so no body is parsed at query time. Sorting matches by date
+# reads each one's row, so the matches are first taken from a recent window (the planner ANDs the
+# GIN and published_at indexes) that widens only while it holds fewer than the candidates wanted:
+# the newest thousand are the same, and a common word never reads a million rows.
+POSTGRES_CANDIDATES = """
+    SELECT a.id
+    FROM newsdesk_article a
+    WHERE a.search_document @@ websearch_to_tsquery('english'::regconfig, %s)
+        AND a.published_at >= %s::timestamptz
+    ORDER BY a.published_at DESC
+    LIMIT %s
+"""
+POSTGRES_WINDOWS = (timedelta(days=7), timedelta(days=30), timedelta(days=365), None)
+POSTGRES_RANKING = f"""
+    SELECT a.id
+    FROM newsdesk_article a
+    WHERE a.id = ANY(%s)
+    ORDER BY ts_rank(a.search_document, websearch_to_tsquery('english'::regconfig, %s))
+        / (1.0 + greatest(0.0, extract(epoch FROM (%s::timestamptz - a.published_at)) / 86400.0)
             / {RECENCY_HALF_LIFE_DAYS}) DESC,
-        c.published_at DESC
+        a.published_at DESC
     LIMIT %s OFFSET %s
 """
 
@@ -81,14 +87,28 @@ def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]
     now = timezone.now()
     if connection.vendor == "sqlite":
         now_text = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-        sql, params = SQLITE_QUERY, [fts5_match_expression(query), now_text, limit, offset]
+        params = [fts5_match_expression(query), MAX_CANDIDATES, now_text, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(SQLITE_QUERY, params)
+            ids = [row[0] for row in cursor.fetchall()]
     elif connection.vendor == "postgresql":
-        words = " ".join(query_words(query))
-        sql, params = POSTGRES_QUERY, [words, words, now, limit, offset]
+        ids = _postgres_search(" ".join(query_words(query)), now, limit, offset)
     else:
         raise NotImplementedError(f"full-text search is not built for {connection.vendor}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
     found = Article.objects.select_related("source").in_bulk(ids)
     return [found[article_id] for article_id in ids if article_id in found]
+
+
+def _postgres_search(words: str, now: datetime, limit: int, offset: int) -> list[str]:
+    with connection.cursor() as cursor:
+        for window in POSTGRES_WINDOWS:
+            since = "-infinity" if window is None else now - window
+            cursor.execute(POSTGRES_CANDIDATES, [words, since, MAX_CANDIDATES])
+            candidates = [row[0] for row in cursor.fetchall()]
+            # A full window holds the newest N matches: wider ones would only add older ones.
+            if len(candidates) >= MAX_CANDIDATES:
+                break
+        if not candidates:
+            return []
+        cursor.execute(POSTGRES_RANKING, [candidates, words, now, limit, offset])
+        return [row[0] for row in cursor.fetchall()]

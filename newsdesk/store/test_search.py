@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsdesk.models import Article
+from newsdesk.store import search
 from newsdesk.store.search import fts5_match_expression, search_articles
 from newsdesk.web.testing import make_article, make_source
 
@@ -122,3 +123,14 @@ def test_ranks_against_the_site_clock(source, monkeypatch):
     # Years later both are old alike, and the title match wins.
     monkeypatch.setattr(timezone, "now", lambda: datetime(2028, 3, 2, tzinfo=UTC))
     assert titles(search_articles("tide", limit=10, offset=0)) == ["Winter tide", "Spring report"]
+
+
+def test_only_the_newest_matches_are_ranked(source, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    make_article(source, "Old dredging report", text="dredging", age=timedelta(days=400))
+    make_article(source, "Quay works", text="More dredging.", age=timedelta(hours=2))
+    # Fewer recent matches than candidates wanted: the search reaches back past a year.
+    assert titles(search_articles("dredging", limit=10, offset=0)) == ["Quay works", "Old dredging report"]
+
+    make_article(source, "Harbour news", text="Dredging again.", age=timedelta(hours=1))
+    assert titles(search_articles("dredging", limit=10, offset=0)) == ["Harbour news", "Quay works"]
