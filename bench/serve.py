@@ -1,4 +1,5 @@
-"""Servers for the load measurements: the product under gunicorn, and a private nginx as the yardstick.
+"""Servers for the load measurements: the product under gunicorn, the shipped nginx page cache
+in front of it, and a private nginx serving files as the yardstick.
 
 Everything listens on 127.0.0.1 on a free port and lives in a temporary directory;
 nothing needs root paths.
@@ -17,6 +18,9 @@ import httpx
 from bench.stats import WrkResult, parse_wrk
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEPLOY_NGINX = PROJECT_DIR / "deploy" / "nginx"
+# The shipped zone file's cache directory, moved into the private directory.
+SHIPPED_CACHE_PATH = "/var/cache/nginx/newsdesk"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
@@ -36,12 +40,31 @@ http {{
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
+    {server}
+}}
+"""
+STATIC_SERVER = """
     server {{
         listen 127.0.0.1:{port};
         root {dir}/www;
         index index.html;
     }}
-}}
+"""
+# deploy/nginx/newsdesk.conf's `location /`, with its snippets read from deploy/nginx/.
+PAGE_CACHE_SERVER = """
+    include {dir}/newsdesk-page-cache-zone.conf;
+    upstream newsdesk_web {{
+        server {upstream} fail_timeout=0;
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://newsdesk_web;
+            include {deploy}/newsdesk-proxy.conf;
+            include {deploy}/newsdesk-page-cache.conf;
+        }}
+    }}
 """
 
 
@@ -102,7 +125,6 @@ def gunicorn(env: dict[str, str], workers: int = 2):
 @contextmanager
 def nginx(directory: Path, pages: dict[str, bytes]):
     """A private nginx serving `pages` ({url path ending in /: html}) from disk; yields its base URL."""
-    port = free_port()
     www = directory / "www"
     for path, body in pages.items():
         target = www / path.strip("/") / "index.html"
@@ -113,16 +135,48 @@ def nginx(directory: Path, pages: dict[str, bytes]):
         folder.chmod(0o755)
     for page in www.rglob("*.html"):
         page.chmod(0o644)
+    with _run_nginx(directory, STATIC_SERVER, probe=next(iter(pages))) as base:
+        yield base
+
+
+@contextmanager
+def page_cache_nginx(directory: Path, upstream: str, probe: str = "/"):
+    """nginx with the shipped micro-cache rules (deploy/nginx/) in front of `upstream` (host:port)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o755)
+    zone = (DEPLOY_NGINX / "newsdesk-page-cache-zone.conf").read_text()
+    if SHIPPED_CACHE_PATH not in zone:
+        raise RuntimeError(
+            f"{SHIPPED_CACHE_PATH} no longer in newsdesk-page-cache-zone.conf: update bench/serve.py"
+        )
+    (directory / "newsdesk-page-cache-zone.conf").write_text(
+        zone.replace(SHIPPED_CACHE_PATH, str(directory / "page-cache"))
+    )
+    server = PAGE_CACHE_SERVER.replace("{upstream}", upstream).replace("{deploy}", str(DEPLOY_NGINX))
+    with _run_nginx(directory, server, probe=probe) as base:
+        yield base
+
+
+@contextmanager
+def _run_nginx(directory: Path, server: str, *, probe: str):
+    port = free_port()
     conf = directory / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=directory, port=port))
+    conf.write_text(NGINX_CONF.format(dir=directory, server=server.format(dir=directory, port=port)))
     process = subprocess.Popen(
         [NGINX, "-p", str(directory), "-c", str(conf), "-e", str(directory / "error.log")],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + next(iter(pages)), process)
+        try:
+            wait_until_up(base + probe, process)
+        except RuntimeError as error:
+            stop(process)
+            raise RuntimeError(
+                "nginx did not start:\n" + (process.stderr.read()[-3000:] if process.stderr else "")
+            ) from error
         yield base
     finally:
         stop(process)

@@ -7,7 +7,13 @@ renders fresh; pages cached under the old generation simply age out (TTL backsto
 
 The generation lives in the shared cache (Redis) when there is one, so every web
 server and worker agrees. On the embedded default the cache is per process, so the
-generation is kept in a small file all processes of the machine read.
+generation is kept in a small file all processes of the machine read (at most once a
+second per process: another process's change shows within a second).
+
+Hits are served by `PageCacheMiddleware`, near the top of MIDDLEWARE, so a hit skips
+sessions, CSRF, auth and messages; `cached_page` marks the views it may serve and stores
+what they render. In front of all this, nginx micro-caches anonymous pages for a few
+seconds (deploy/nginx/newsdesk-page-cache.conf).
 """
 
 import hashlib
@@ -25,6 +31,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, ResolverMatch, resolve
+from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
 SITE = "site"
@@ -36,6 +44,12 @@ ALLOWED_VARY = {"cookie", "accept-language"}
 # Headers of the rendered response worth keeping; cookies are never stored.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Link")
 CACHE_HEADER = "X-Cache"
+# How stale this process's copy of the generation file may be: a read per request cost more
+# than the rest of a cache hit.
+GENERATION_FILE_REREAD_SECONDS = 1.0
+# Request attribute: the key the middleware looked up and missed, so the view does not look again
+# and leaves storing to the middleware.
+_MISSED_KEY = "_newsdesk_page_cache_missed"
 
 Scopes = Callable[..., Iterable[str]]
 
@@ -58,21 +72,65 @@ def cached_page(view: Callable | None = None, *, scopes: Scopes = site_scope) ->
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _page_key(request, content_generations(scopes(request, **kwargs)))
-        stored = cache.get(key)
-        if stored is not None:
-            response = _rebuild(stored)
-            response[CACHE_HEADER] = "hit"
-            return response
+        behind_middleware = hasattr(request, _MISSED_KEY)
+        if not behind_middleware:
+            key = _page_key(request, content_generations(scopes(request, **kwargs)))
+            stored = cache.get(key)
+            if stored is not None:
+                return _rebuild(stored)
         response = view(request, *args, **kwargs)
         # Cookie matters to anyone caching downstream: a reader with a session sees another page.
         patch_vary_headers(response, ("Cookie",))
         if _storable(request, response):
-            cache.set(key, _freeze(response), settings.NEWSDESK_PAGE_CACHE_SECONDS)
             response[CACHE_HEADER] = "miss"
+            # Behind PageCacheMiddleware the page is stored on the way out, with the headers the
+            # other middleware add (X-Frame-Options, Content-Language), as hits skip them.
+            if not behind_middleware:
+                cache.set(key, _freeze(response), settings.NEWSDESK_PAGE_CACHE_SECONDS)
         return response
 
+    wrapper.page_cache_scopes = scopes
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Answer a cache hit before sessions, CSRF, auth and messages run: they cost more than the hit.
+
+    Goes right after SecurityMiddleware (whose headers every response needs). It only
+    serves pages of views wrapped in `cached_page`; those store what they render.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _cacheable_request(request):
+            match = _cached_view_match(request)
+            if match is not None:
+                key = _page_key(
+                    request, content_generations(match.func.page_cache_scopes(request, **match.kwargs))
+                )
+                stored = cache.get(key)
+                if stored is not None:
+                    request.resolver_match = match  # for the metrics middleware's label
+                    return _rebuild(stored)
+                setattr(request, _MISSED_KEY, key)
+                response = self.get_response(request)
+                # The view said "miss" if it may be stored; recheck what the middleware since added.
+                if response.get(CACHE_HEADER) == "miss" and _storable(request, response):
+                    cache.set(key, _freeze(response), settings.NEWSDESK_PAGE_CACHE_SECONDS)
+                return response
+        return self.get_response(request)
+
+
+def _cached_view_match(request: HttpRequest) -> ResolverMatch | None:
+    """The URL's match if its view is a `cached_page` (resolved in the URL's language, as Django will)."""
+    with translation.override(_language(request)):
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+    return match if hasattr(match.func, "page_cache_scopes") else None
 
 
 def content_generations(scopes: Iterable[str]) -> tuple[int, ...]:
@@ -157,8 +215,12 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 def _page_key(request: HttpRequest, generations: tuple[int, ...]) -> str:
     path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"newsdesk:page:{language}:{path}:{'.'.join(map(str, generations))}"
+    return f"newsdesk:page:{_language(request)}:{path}:{'.'.join(map(str, generations))}"
+
+
+def _language(request: HttpRequest) -> str:
+    """The page's language from its URL prefix: known before LocaleMiddleware has run."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def _freeze(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
@@ -170,6 +232,7 @@ def _rebuild(stored: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
+    response[CACHE_HEADER] = "hit"
     return response
 
 
@@ -181,16 +244,32 @@ def _cache_is_shared() -> bool:
     return not isinstance(caches["default"], (LocMemCache, DummyCache))
 
 
+# Generation file path -> (time.monotonic() when read, generation).
+_generation_reads: dict[str, tuple[float, int]] = {}
+
+
 def _file_generation() -> int:
+    path = settings.NEWSDESK_CONTENT_GENERATION_FILE
+    now = time.monotonic()
+    read_at, generation = _generation_reads.get(path, (float("-inf"), 0))
+    if now - read_at < GENERATION_FILE_REREAD_SECONDS:
+        return generation
     try:
-        return int(Path(settings.NEWSDESK_CONTENT_GENERATION_FILE).read_text() or 0)
+        generation = int(Path(path).read_text() or 0)
     except (FileNotFoundError, ValueError):
-        return 0
+        generation = 0
+    _generation_reads[path] = (now, generation)
+    return generation
 
 
 def _touch_generation_file() -> None:
-    """Write the clock into the file, replacing it whole so readers never see half a number."""
+    """Write the clock into the file, replacing it whole so readers never see half a number.
+
+    This process sees its own change at once; the others within GENERATION_FILE_REREAD_SECONDS.
+    """
     path = Path(settings.NEWSDESK_CONTENT_GENERATION_FILE)
+    generation = time.time_ns()
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    temporary.write_text(str(time.time_ns()))
+    temporary.write_text(str(generation))
     os.replace(temporary, path)
+    _generation_reads[str(path)] = (time.monotonic(), generation)

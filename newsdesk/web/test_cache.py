@@ -11,7 +11,14 @@ from django.urls import reverse
 from newsdesk.models import Article
 from newsdesk.testing.redis import redis_available, redis_server
 from newsdesk.testing.services import require
-from newsdesk.web.cache import CACHE_HEADER, bump_content_generation, cached_page, content_generations
+from newsdesk.web import cache as page_cache_module
+from newsdesk.web.cache import (
+    CACHE_HEADER,
+    PageCacheMiddleware,
+    bump_content_generation,
+    cached_page,
+    content_generations,
+)
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +193,52 @@ def test_the_empty_site_status_page_is_never_cached(client, page_cache):
     """Until articles arrive, the home page reports the crawler's progress, which changes with every poll."""
     client.get(reverse("home"))
     assert CACHE_HEADER not in client.get(reverse("home"))
+
+
+def test_a_hit_is_answered_before_the_rest_of_the_middleware_and_the_view(
+    client, page_cache, source, commits
+):
+    article = commits(lambda: make_article(source, "Lighthouse reopens"))
+    filled = client.get(article.get_absolute_url())
+    assert filled[CACHE_HEADER] == "miss"
+
+    def rest_of_the_stack(request):
+        raise AssertionError("a cache hit reached sessions, auth or the view")
+
+    request = RequestFactory().get(article.get_absolute_url())
+    hit = PageCacheMiddleware(rest_of_the_stack)(request)
+    assert hit[CACHE_HEADER] == "hit" and hit.content == filled.content
+    # Headers the skipped middleware add are kept from the page as first served.
+    for header in ("X-Frame-Options", "Content-Language", "Content-Type"):
+        assert hit[header] == filled[header]
+    assert request.resolver_match.url_name == "article"  # /metrics labels the hit by its page
+
+
+def test_the_middleware_passes_signed_in_readers_and_other_pages_through(page_cache, source, commits):
+    article = commits(lambda: make_article(source, "Lighthouse reopens"))
+    passed = []
+    middleware = PageCacheMiddleware(lambda request: passed.append(request.path) or HttpResponse("fresh"))
+    signed_in = RequestFactory().get(article.get_absolute_url())
+    signed_in.COOKIES["sessionid"] = "whatever"
+    for request in (
+        signed_in,
+        RequestFactory().get("/healthz"),
+        RequestFactory().post(article.get_absolute_url()),
+    ):
+        assert middleware(request).content == b"fresh"
+    assert len(passed) == 3
+
+
+def test_another_process_bump_is_seen_within_a_second_not_on_every_request(monkeypatch, tmp_path):
+    generation_file = tmp_path / "generation"
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache_module.time, "monotonic", lambda: clock[0])
+    with override_settings(CACHES=LOCAL_CACHE, NEWSDESK_CONTENT_GENERATION_FILE=str(generation_file)):
+        before = content_generations(["site"])
+        generation_file.write_text("42")  # another process's bump
+        clock[0] += page_cache_module.GENERATION_FILE_REREAD_SECONDS / 2
+        assert content_generations(["site"]) == before
+        clock[0] += page_cache_module.GENERATION_FILE_REREAD_SECONDS
+        assert content_generations(["site"]) == (42,)
+        bump_content_generation()  # this process's own bump shows at once
+        assert content_generations(["site"]) != (42,)
