@@ -51,6 +51,10 @@ def thread(
 
     A deleted comment stays as a "[deleted]" line while replies to it are shown.
     """
+    if not Comment.objects.filter(target_filter(target)).exists():
+        # Most articles have no comments: one plain query instead of three with subqueries
+        # (they cost a third of an uncached article page).
+        return Thread(page=slice_page(lambda limit, offset: [], number, size), sort=sort, visible_count=0)
     shown = shown_to(viewer)
     has_replies = Exists(Comment.objects.filter(shown, parent=OuterRef("pk")))
     order = "-" if sort == "newest" else ""
