@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 import lxml.etree
-import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from newsdesk.extract.body import Block, blocks_of, drop_furniture, inline_text, keep_supported, normalise
 from newsdesk.extract.jsonld import JsonLdArticle, find_article
@@ -213,13 +213,13 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
     text = html if isinstance(html, str) else decode_body(html)[0]
     if not text.strip():
         raise ExtractionError("the page is empty")
-    try:
-        tree = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError) as error:
-        raise ExtractionError(f"the page is not parseable HTML: {error}") from error
+    # Parsed once, the way trafilatura parses; each extraction below works on its own copy.
+    tree = load_html(text)
+    if tree is None:
+        raise ExtractionError("the page is not parseable HTML")
     jsonld = find_article(tree) or JsonLdArticle()
     options = {"url": url, "include_comments": False, "include_tables": False, "include_formatting": True}
-    document = trafilatura.bare_extraction(text, with_metadata=True, **options) or Document()
+    document = trafilatura.bare_extraction(tree, with_metadata=True, **options) or Document()
     title = jsonld.headline or document.title or _meta(tree, "og:title")
     authors = jsonld.authors or _unique((document.author or "").split(";"))
 
@@ -233,8 +233,11 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
     if not blocks:
         raise ExtractionError("no article body found on the page")
 
+    # Only lends markup to blocks already chosen, so the fast mode (no readability/justext
+    # comparison) is enough: a block it misses keeps its plain twin.
     linked = (
-        trafilatura.bare_extraction(text, include_links=True, include_images=True, **options) or Document()
+        trafilatura.bare_extraction(tree, fast=True, include_links=True, include_images=True, **options)
+        or Document()
     )
     canonical = absolute_web_url(_canonical(tree) or jsonld.url, url) or url or ""
     base_url = url or canonical or None
