@@ -122,10 +122,9 @@ def is_shouted_teaser(block: Block) -> bool:
         and element[0].tag == "hi"
         and not (element[0].tail or "").strip()
     )
-    letters = [char for char in block.text if char.isalpha()]
-    return (
-        all_emphasised and len(block.text.split()) >= SHOUTED_MIN_WORDS and all(c.isupper() for c in letters)
-    )
+    if not all_emphasised or len(block.text.split()) < SHOUTED_MIN_WORDS:
+        return False
+    return all(char.isupper() for char in block.text if char.isalpha())
 
 
 def is_author_bio(text: str, authors: list[str]) -> bool:

@@ -10,6 +10,7 @@ import gzip
 import json
 import re
 import statistics
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -79,27 +80,48 @@ EXTRACTORS: dict[str, Callable[[bytes, str | None], str]] = {
 }
 
 
+def cpu_ms_per_page(pages: list[tuple[bytes, str | None]]) -> dict[str, float]:
+    """Each extractor's process CPU time per page, pages interleaved so both meet the same load.
+
+    CPU rather than wall time, which other work on the machine distorts. Call it after a
+    first pass over the same pages: trafilatura loads its justext stop lists on first use.
+    """
+    spent = dict.fromkeys(EXTRACTORS, 0.0)
+    for html, url in pages:
+        for name, extract in EXTRACTORS.items():
+            started = time.process_time()
+            extract(html, url)
+            spent[name] += time.process_time() - started
+    return {name: 1000 * seconds / max(1, len(pages)) for name, seconds in spent.items()}
+
+
 def evaluate_extraction(data_dir: Path) -> dict:
     """Score our extractor and trafilatura alone on `data_dir` (html/*.html.gz + ground_truth.json).
 
-    Returns {"pages": n, "extractors": {name: {precision, recall, f1}},
-    "per_page": {file: {name: {precision, recall, f1}}}}.
+    Returns {"pages": n, "extractors": {name: {precision, recall, f1, cpu_ms_per_page}},
+    "per_page": {file: {name: {precision, recall, f1}}}}. The cost comes from a second,
+    timed pass (see cpu_ms_per_page).
     """
     data_dir = Path(data_dir)
     truth = json.loads((data_dir / "ground_truth.json").read_text(encoding="utf-8"))
     matches: dict[str, list] = {name: [] for name in EXTRACTORS}
     per_page: dict[str, dict] = {}
+    pages = []
     for name in sorted(truth):
         page = truth[name]
         html = gzip.decompress((data_dir / "html" / name).read_bytes())
+        pages.append((html, page.get("url")))
         expected = "\n".join(page["body"]) if isinstance(page["body"], list) else page["body"]
         per_page[name] = {}
         for extractor, extract in EXTRACTORS.items():
             match = shingle_match(expected, extract(html, page.get("url")))
             matches[extractor].append(match)
             per_page[name][extractor] = summarise([match])
+    cost = cpu_ms_per_page(pages)
     return {
         "pages": len(truth),
-        "extractors": {name: summarise(found) for name, found in matches.items()},
+        "extractors": {
+            name: {**summarise(found), "cpu_ms_per_page": cost[name]} for name, found in matches.items()
+        },
         "per_page": per_page,
     }

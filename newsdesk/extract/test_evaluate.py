@@ -40,6 +40,7 @@ def test_evaluate_on_a_small_labelled_set(tmp_path):
 
     assert result["pages"] == 1
     assert result["extractors"]["newsdesk"]["f1"] == 1.0
+    assert result["extractors"]["newsdesk"]["cpu_ms_per_page"] > 0
     assert set(result["per_page"]["ferry.html.gz"]) == {"newsdesk", "trafilatura"}
 
 
