@@ -3,7 +3,10 @@
 import logging
 from urllib.parse import urlsplit
 
-from newsdesk.enrich.categories.classifier import classify
+import numpy as np
+
+from newsdesk.enrich.categories.classifier import classify_many
+from newsdesk.enrich.categories.model import shipped_model
 from newsdesk.enrich.categories.sections import section_prior
 from newsdesk.models import Article, Category
 
@@ -13,8 +16,12 @@ log = logging.getLogger(__name__)
 OVERRIDE_CONFIDENCE = 1.0
 
 
-def article_category(article: Article) -> tuple[str, float] | None:
-    """(category, confidence) for `article`, or None when an operator locked its category."""
+def article_category(article: Article, vector: np.ndarray | None = None) -> tuple[str, float] | None:
+    """(category, confidence) for `article`, or None when an operator locked its category.
+
+    `vector` is the article's stored embedding (embed_article: embedding_text of title, text and
+    description), reused so the article is not embedded twice; None embeds that same text here.
+    """
     if article.category_locked:
         return None
     feed = article.feed
@@ -24,4 +31,22 @@ def article_category(article: Article) -> tuple[str, float] | None:
         log.warning("feed %s has an unknown category override %r; ignored", feed.id, feed.category_override)
     url_section = urlsplit(article.url).path.strip("/").split("/")[0]
     prior = section_prior(feed.section if feed else "", *article.tags, url_section)
-    return classify(article.title, article.text or article.description, section_prior=prior)
+    text = article.text or article.description
+    if vector is not None:
+        vector = usable_vector(vector)
+    vectors = None if vector is None else vector[np.newaxis]
+    return classify_many([(article.title, text)], section_priors=[prior], vectors=vectors)[0]
+
+
+def usable_vector(vector: np.ndarray) -> np.ndarray | None:
+    """The vector, if it comes from the embedder the weights were learnt on (else None: re-embed).
+
+    An operator may point embeddings at another model; its vectors mean nothing to these weights.
+    """
+    from newsdesk.enrich.embeddings import get_embedder
+
+    model = shipped_model()
+    vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+    if get_embedder().name != model.embedder or vector.shape[0] != model.embedding.weights.shape[0] - 1:
+        return None
+    return vector

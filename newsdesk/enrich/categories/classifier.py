@@ -1,7 +1,10 @@
 """Which category an article belongs to, with a confidence, from its title and text.
 
-The model's probabilities are multiplied by a prior for the publisher's own section (a "sport"
-feed makes sports likelier without forcing it), and an article no category convinces is general.
+The embedding half reads the article's stored vector (embedding_text: title and lead), so an
+article is embedded once for search, stories and categories; the word half reads the title and
+the first MAX_TEXT_CHARS of the body. The model's probabilities are multiplied by a prior for
+the publisher's own section (a "sport" feed makes sports likelier without forcing it), and an
+article no category convinces is general.
 """
 
 import threading
@@ -15,7 +18,7 @@ from newsdesk.models import Category
 MIN_CONFIDENCE = 0.4
 # How many times likelier the feed's own section makes its category.
 SECTION_PRIOR_FACTOR = 4.0
-# The embedder reads ~256 tokens; more text only costs tokenizer time.
+# Body characters the word model reads: enough for full-article accuracy, bounded cost.
 MAX_TEXT_CHARS = 2000
 
 
@@ -42,7 +45,7 @@ def embedder_for(model: CategoryModel):
 
 
 def text_for_model(title: str, text: str = "") -> str:
-    """What the model reads: the title, then the start of the body (trained on exactly this)."""
+    """What the word model reads: the title, then the start of the body (trained on exactly this)."""
     title, text = (title or "").strip(), (text or "").strip()[:MAX_TEXT_CHARS]
     return f"{title}\n\n{text}" if text else title
 
@@ -71,9 +74,12 @@ def classify_many(
 ) -> list[tuple[str, float]]:
     """(category, confidence) for each (title, text); one embedding batch for all of them.
 
-    An item with neither title nor text is general with confidence 0. `vectors` lets a caller
-    pass embeddings it already has of text_for_model(title, text).
+    An item with neither title nor text is general with confidence 0. `vectors` (one row per
+    item) are embeddings the caller already has of embedding_text(title, text), made by the
+    embedder the weights were learnt on (model.embedder); without them the items are embedded here.
     """
+    from newsdesk.enrich.embeddings import embedding_text
+
     model = model or shipped_model()
     priors = section_priors or [""] * len(items)
     texts = [text_for_model(title, text) for title, text in items]
@@ -82,10 +88,11 @@ def classify_many(
     if not filled:
         return results
     if vectors is None:
-        vectors = embedder_for(model).embed([texts[i] for i in filled])
+        vectors = embedder_for(model).embed([embedding_text(*items[i]) for i in filled])
     else:
-        vectors = np.asarray(vectors)[filled]
-    probabilities = model.probabilities([texts[i] for i in filled], vectors)
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(items), -1)[filled]
+    titles_only = np.array([not (items[i][1] or "").strip() for i in filled])
+    probabilities = model.probabilities([texts[i] for i in filled], vectors, titles_only)
     for row, index in enumerate(filled):
         results[index] = decide(probabilities[row], model.categories, priors[index])
     return results

@@ -1,8 +1,10 @@
 """The category model: a linear softmax over MiniLM sentence embeddings, joined with a word model.
 
-The two models' log-probabilities are added (the word model's scaled by LEXICAL_SHARE) and
-renormalised. Weights are learnt by train.py and shipped as weights.npz: derived numbers only,
-no text from the data sets beyond a vocabulary of words and word pairs.
+The two models' log-probabilities are added (the word model's scaled by a share) and
+renormalised. The share differs for a bare title and for a title with body text: a handful of
+words is a weaker signal than an article's, and the embedding generalises better from it.
+Weights are learnt by train.py and shipped as weights.npz: derived numbers only, no text from
+the data sets beyond a vocabulary of words and word pairs.
 
 Training uses partial labels: an example may accept several categories (an aggregator's "t" is
 technology or science), and its loss is -log of their summed probability.
@@ -35,7 +37,9 @@ class LinearModel:
 class CategoryModel:
     embedding: LinearModel
     lexical: LexicalModel | None
+    # The word model's share for items with body text, and for bare titles.
     lexical_share: float
+    lexical_share_title: float
     # Which embedder the embedding weights were learnt on; another one's vectors mean nothing here.
     embedder: str
 
@@ -43,10 +47,17 @@ class CategoryModel:
     def categories(self) -> tuple[str, ...]:
         return self.embedding.categories
 
-    def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    def probabilities(
+        self, texts: list[str], vectors: np.ndarray, titles_only: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Category probabilities per item; `titles_only` marks items without body text."""
         log_p = self.embedding.log_probabilities(vectors)
-        if self.lexical is not None and self.lexical_share:
-            log_p = log_p + self.lexical_share * self.lexical.log_probabilities(texts)
+        if self.lexical is not None:
+            share = np.full(len(texts), self.lexical_share)
+            if titles_only is not None:
+                share[np.asarray(titles_only, dtype=bool)] = self.lexical_share_title
+            if share.any():
+                log_p = log_p + share[:, None] * self.lexical.log_probabilities(texts)
         log_p -= log_p.max(axis=1, keepdims=True)
         p = np.exp(log_p)
         return p / p.sum(axis=1, keepdims=True)
@@ -56,6 +67,7 @@ class CategoryModel:
             "categories": np.array(self.categories),
             "embedding_weights": self.embedding.weights.astype(np.float32),
             "lexical_share": np.array(self.lexical_share),
+            "lexical_share_title": np.array(self.lexical_share_title),
             "embedder": np.array(self.embedder),
         }
         if self.lexical is not None:
@@ -81,6 +93,7 @@ def load_model(path: Path = WEIGHTS_PATH) -> CategoryModel:
             LinearModel(categories, data["embedding_weights"]),
             lexical,
             float(data["lexical_share"]),
+            float(data["lexical_share_title"]),
             str(data["embedder"]),
         )
 

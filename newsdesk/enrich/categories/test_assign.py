@@ -2,13 +2,15 @@ import json
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from newsdesk import pipeline
-from newsdesk.enrich.categories import article_category
+from newsdesk.enrich.categories import article_category, classifier
 from newsdesk.enrich.categories.evaluate import evaluate_categories
+from newsdesk.enrich.vectors import embed_article
 from newsdesk.models import Article, Feed
 from newsdesk.web.testing import make_article, make_source
 
@@ -31,6 +33,30 @@ def test_the_pipeline_stores_category_and_confidence(source):
     stored = Article.objects.get(id=article.id)
     assert stored.category == "sports"
     assert 0.5 < stored.category_confidence <= 1
+
+
+@pytest.mark.django_db
+def test_the_stored_vector_is_reused_not_embedded_again(source, monkeypatch):
+    article = make_article(source, SPORT[0], text=SPORT[1])
+    vector = embed_article(article)
+    expected = article_category(article)
+
+    def no_embedder(model):
+        raise AssertionError("the article was embedded a second time")
+
+    monkeypatch.setattr(classifier, "embedder_for", no_embedder)
+    assert article_category(article, vector) == expected
+    # The vector decides: a business article's vector turns the sports text's answer.
+    business = embed_article(make_article(source, "Central bank raises interest rates to curb inflation"))
+    assert article_category(make_article(source, SPORT[0]), business) != article_category(
+        make_article(source, SPORT[0]), vector
+    )
+
+
+@pytest.mark.django_db
+def test_a_vector_of_another_embedder_is_not_read_as_ours(source):
+    article = make_article(source, SPORT[0], text=SPORT[1])
+    assert article_category(article, np.ones(1024, dtype=np.float32)) == article_category(article)
 
 
 @pytest.mark.django_db

@@ -91,3 +91,16 @@ def test_the_model_reads_the_title_then_the_start_of_the_body():
     assert text_for_model(" Title ", "") == "Title"
     assert text_for_model("Title", "Body " * 1000).startswith("Title\n\nBody Body")
     assert len(text_for_model("Title", "x" * 10_000)) < 2100
+
+
+def test_given_vectors_are_those_of_the_stored_embedding_text():
+    from newsdesk.enrich.embeddings import embedding_text, get_embedder
+
+    rows = [json.loads(line) for line in (TESTDATA / "articles.jsonl").read_text().splitlines()]
+    items = [(row["title"], row["text"]) for row in rows]
+    vectors = get_embedder().embed([embedding_text(title, text) for title, text in items])
+    assert classify_many(items, vectors=vectors) == classify_many(items)
+    # Rows line up with the items, including an empty item that gets no vector read.
+    padded = [("", ""), *items]
+    results = classify_many(padded, vectors=np.vstack([np.zeros((1, vectors.shape[1])), vectors]))
+    assert results == [(Category.GENERAL, 0.0), *classify_many(items)]

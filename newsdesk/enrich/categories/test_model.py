@@ -58,11 +58,23 @@ def test_lexical_model_scores_by_tf_idf_weighted_words():
 def test_a_saved_model_loads_back_the_same(tmp_path):
     embedding = LinearModel(("a", "b"), np.arange(8, dtype=np.float32).reshape(4, 2))
     lexical = LexicalModel({"goal": 0, "shares": 1}, np.array([1.0, 2.0]), np.ones((3, 2), dtype=np.float32))
-    CategoryModel(embedding, lexical, 0.5, "test-embedder").save(tmp_path / "w.npz")
+    CategoryModel(embedding, lexical, 0.5, 0.25, "test-embedder").save(tmp_path / "w.npz")
     loaded = load_model(tmp_path / "w.npz")
     vectors = np.random.default_rng(1).normal(size=(2, 3)).astype(np.float32)
     assert loaded.categories == ("a", "b") and loaded.embedder == "test-embedder"
-    original = CategoryModel(embedding, lexical, 0.5, "test-embedder")
-    assert np.allclose(
-        loaded.probabilities(["goal", "x"], vectors), original.probabilities(["goal", "x"], vectors)
-    )
+    original = CategoryModel(embedding, lexical, 0.5, 0.25, "test-embedder")
+    for titles_only in (None, [True, False]):
+        assert np.allclose(
+            loaded.probabilities(["goal", "x"], vectors, titles_only),
+            original.probabilities(["goal", "x"], vectors, titles_only),
+        )
+
+
+def test_a_bare_title_gets_the_title_share_of_the_word_model():
+    embedding = LinearModel(("a", "b"), np.zeros((3, 2), dtype=np.float32))
+    lexical = LexicalModel({"goal": 0}, np.ones(1), np.array([[2.0, -2.0], [0.0, 0.0]]))
+    model = CategoryModel(embedding, lexical, 1.0, 0.0, "test")
+    vectors = np.zeros((2, 2), dtype=np.float32)
+    probabilities = model.probabilities(["goal", "goal"], vectors, [False, True])
+    assert probabilities[0, 0] > 0.95, "with body text the words count fully"
+    assert np.allclose(probabilities[1], 0.5), "a bare title here leaves the words out"
