@@ -192,6 +192,8 @@ NEWSDESK_RELATED_STORED = env.int("NEWSDESK_RELATED_STORED", default=8)
 # (newsdesk/web/{cache,ratelimit}.py, newsdesk/web/ops/, newsdesk/tasks.py; see docs/deploy.md).
 # Anonymous pages are cached this long at most; content changes invalidate them sooner. 0 turns it off.
 NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=300)
+# Fragments every reader shares (an article's side column), kept per content generation; 0 = off.
+NEWSDESK_FRAGMENT_CACHE_SECONDS = env.int("NEWSDESK_FRAGMENT_CACHE_SECONDS", default=300)
 # Without a shared cache (no REDIS_URL) the web and crawler processes of one machine share
 # the content generation through this small file.
 NEWSDESK_CONTENT_GENERATION_FILE = env.str(

@@ -9,6 +9,7 @@ os.environ.setdefault("NEWSDESK_LOAD_DEFAULT_SOURCES", "0")
 # Tests roll their writes back, so no commit ever invalidates a cached page between tests;
 # the page cache's own tests turn it on (newsdesk/web/test_cache.py).
 os.environ.setdefault("NEWSDESK_PAGE_CACHE_SECONDS", "0")
+os.environ.setdefault("NEWSDESK_FRAGMENT_CACHE_SECONDS", "0")
 
 from newsdesk.settings import *  # noqa: E402,F403
 

@@ -133,6 +133,20 @@ def _cached_view_match(request: HttpRequest) -> ResolverMatch | None:
     return match if hasattr(match.func, "page_cache_scopes") else None
 
 
+def cached_fragment(name: str, scopes: Iterable[str], render: Callable[[], str], seconds: int) -> str:
+    """`render()`'s HTML, kept under the current generations of `scopes`: any content change
+    renders it afresh, and pages that are not cached whole (signed-in readers, misses) reuse it."""
+    if seconds <= 0:
+        return render()
+    scopes = tuple(scopes)
+    key = f"newsdesk:fragment:{name}:{'.'.join(map(str, content_generations(scopes)))}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, seconds)
+    return html
+
+
 def content_generations(scopes: Iterable[str]) -> tuple[int, ...]:
     """The current generation of each scope (0 for one never bumped)."""
     scopes = tuple(scopes)

@@ -8,7 +8,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from newsdesk.models import Article
+from newsdesk.models import Article, RelatedArticle
 from newsdesk.testing.redis import redis_available, redis_server
 from newsdesk.testing.services import require
 from newsdesk.web import cache as page_cache_module
@@ -19,6 +19,7 @@ from newsdesk.web.cache import (
     cached_page,
     content_generations,
 )
+from newsdesk.web.pages.article_page import article_aside
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +243,20 @@ def test_another_process_bump_is_seen_within_a_second_not_on_every_request(monke
         assert content_generations(["site"]) == (42,)
         bump_content_generation()  # this process's own bump shows at once
         assert content_generations(["site"]) != (42,)
+
+
+def test_the_article_aside_is_kept_until_the_content_generation_moves(page_cache, source, commits):
+    article = commits(lambda: make_article(source, "Lighthouse reopens"))
+    neighbour = commits(lambda: make_article(source, "Harbour wall repaired"))
+    commits(lambda: RelatedArticle.objects.create(article=article, related=neighbour, score=0.9))
+    with override_settings(NEWSDESK_FRAGMENT_CACHE_SECONDS=300):
+        assert "Harbour wall repaired" in article_aside(article)
+        # A bulk update sends no signal: the kept aside does not see it...
+        Article.objects.filter(id=neighbour.id).update(title="Harbour wall rebuilt")
+        assert "Harbour wall repaired" in article_aside(article)
+        # ...until the generation moves, as the task layer makes it after every enrichment.
+        bump_content_generation([article.id])
+        assert "Harbour wall rebuilt" in article_aside(article)
+    with override_settings(NEWSDESK_FRAGMENT_CACHE_SECONDS=0):
+        Article.objects.filter(id=neighbour.id).update(title="Harbour wall opened")
+        assert "Harbour wall opened" in article_aside(article)  # off: rendered every time

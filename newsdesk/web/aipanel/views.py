@@ -9,11 +9,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from newsdesk.ai.features import PanelError, PanelRequest, answer, cached_answer, stream_answer
-from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article
 from newsdesk.models.sources import DisplayPolicy
 from newsdesk.web.aipanel.limits import compute_refusal
-from newsdesk.web.pages.article_page import article_context
+from newsdesk.web.pages.article_page import article_aside, article_context
 from newsdesk.web.templatetags.newsdesk_ai import EXCERPT_ONLY, ai_result
 
 
@@ -32,7 +31,7 @@ def _parse(request: HttpRequest, article: Article) -> PanelRequest:
 def _article_page(request: HttpRequest, article: Article, status: int = 200, **panel) -> HttpResponse:
     """The article page with the panel showing a result or an error."""
     context = article_context(article, request.build_absolute_uri(article.get_absolute_url()))
-    context["related"] = related_articles(article)
+    context["aside"] = article_aside(article)
     context.update({f"panel_{name}": value for name, value in panel.items()})
     response = render(request, "newsdesk/article.html", context, status=status)
     # One page per question would be an endless crawl of near-copies.

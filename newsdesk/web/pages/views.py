@@ -9,13 +9,12 @@ from django.utils.cache import patch_cache_control
 
 from newsdesk.enrich.dedup import originals
 from newsdesk.enrich.hashtags.trending import trending_hashtags
-from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
 from newsdesk.store.search import search_articles
-from newsdesk.web.pages.article_page import article_context
+from newsdesk.web.pages.article_page import article_aside, article_context
 from newsdesk.web.pages.paging import articles_page, queryset_fetcher, requested_page, slice_page
 from newsdesk.web.pages.status import crawl_status
-from newsdesk.web.pages.stories import more_on_this_story, top_stories
+from newsdesk.web.pages.stories import top_stories
 
 # Hashtags in the home page's "Trending" list.
 TRENDING_SIZE = 10
@@ -63,8 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def article(request: HttpRequest, article_id: str) -> HttpResponse:
     story = get_object_or_404(Article.objects.select_related("source"), id=article_id)
     context = article_context(story, request.build_absolute_uri(story.get_absolute_url()))
-    context["related"] = related_articles(story)
-    context["more_on_story"] = more_on_this_story(story)
+    context["aside"] = article_aside(story)
     return render(request, "newsdesk/article.html", context)
 
 
