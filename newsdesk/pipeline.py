@@ -94,8 +94,7 @@ def extract_stage(article_id: str) -> str | None:
             Article.objects.filter(id=article.id).update(last_error=str(error))
         return article.id
 
-    clear_failure(article.url, FetchFailure.Stage.PAGE)
-    clear_failure(article.url, FetchFailure.Stage.EXTRACT)
+    clear_failure(article.url, FetchFailure.Stage.PAGE, FetchFailure.Stage.EXTRACT)
     article.title = extracted.title or article.title
     article.text = extracted.text
     article.html = extracted.html

@@ -4,10 +4,21 @@ from dataclasses import replace
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from newsdesk.ingest.sources import add_source, import_opml
-from newsdesk.models import Article, ArticleHashtag, ExtractionState, Feed, Source
+from newsdesk.models import (
+    Article,
+    ArticleEmbedding,
+    ArticleHashtag,
+    ExtractionState,
+    Feed,
+    FetchFailure,
+    Hashtag,
+    Source,
+)
 from newsdesk.pipeline import extract_stage, poll_stage, process_article, reset_shared_fetcher, shared_fetcher
+from newsdesk.store.actions import clear_failure, record_failure, replace_hashtags
 from newsdesk.store.identity import article_id, canonicalize_url
 from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher, Status, harbour_gazette, harbour_stories
 
@@ -150,6 +161,57 @@ def test_an_extracted_article_gets_hashtags_from_its_text_and_source():
     assert topical, "no hashtag from the article itself"
     assert all(name.lower() in folded_text or name.lower() == story.section for name in topical)
     assert all(0 < t.weight <= 1 for t in taggings)
+
+
+@pytest.mark.django_db
+def test_enrichment_stores_language_category_vector_and_hashtags_and_marks_the_article_done():
+    story = harbour_stories()[0]
+    web, publisher = serve(story)
+    with web:
+        feed = subscribe(publisher)
+        (new_id,) = poll_stage(feed.id).new_article_ids
+        Article.objects.filter(id=new_id).update(language="", category_confidence=0.0)
+        process_article(new_id)
+
+    article = Article.objects.get(id=new_id)
+    assert article.enriched_at is not None
+    assert article.language == "en"
+    assert article.category_confidence > 0
+    assert ArticleEmbedding.objects.filter(article_id=new_id).exists()
+    assert ArticleHashtag.objects.filter(article_id=new_id).exists()
+
+
+@pytest.mark.django_db
+def test_a_hashtag_keeps_its_first_spelling_and_an_article_its_latest_tags():
+    source = Source.objects.create(name="Harbour Gazette", slug="harbour-gazette")
+    article = Article.objects.create(
+        id="a" * 32,
+        url="https://harbour.example/a",
+        canonical_url="https://harbour.example/a",
+        source=source,
+        title="Ferry",
+        published_at=timezone.now(),
+    )
+    replace_hashtags(article, [("IPhone", 0.9), ("Ferry", 0.5)])
+    replace_hashtags(article, [("iPhone", 0.7), ("Harbour", 0.4)])
+
+    stored = {
+        t.hashtag.name: t.weight
+        for t in ArticleHashtag.objects.filter(article=article).select_related("hashtag")
+    }
+    assert stored == {"IPhone": 0.7, "Harbour": 0.4}
+    assert Hashtag.objects.filter(key="ferry").exists(), "a hashtag outlives its last article"
+
+
+@pytest.mark.django_db
+def test_a_page_that_heals_clears_its_own_failures_only():
+    page, other = "https://harbour.example/news/1", "https://harbour.example/news/2"
+    for url, stage in [(page, "page"), (page, "extract"), (page, "feed"), (other, "page")]:
+        record_failure(url, stage, "HTTP 503")
+
+    clear_failure(page, FetchFailure.Stage.PAGE, FetchFailure.Stage.EXTRACT)
+
+    assert set(FetchFailure.objects.values_list("url", "stage")) == {(page, "feed"), (other, "page")}
 
 
 @pytest.mark.django_db

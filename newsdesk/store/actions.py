@@ -163,8 +163,9 @@ def record_failure(
     log.warning("%s failed for %s: %s", stage, url, error)
 
 
-def clear_failure(url: str, stage: str) -> None:
-    FetchFailure.objects.filter(url=url[:2000], stage=stage).delete()
+def clear_failure(url: str, *stages: str) -> None:
+    """Forget the URL's failures at these stages (one statement: each write waits for the database lock)."""
+    FetchFailure.objects.filter(url=url[:2000], stage__in=stages).delete()
 
 
 def pending_articles(limit: int, max_attempts: int) -> list[str]:
