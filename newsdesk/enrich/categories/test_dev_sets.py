@@ -19,9 +19,9 @@ def accuracy(items) -> float:
 
 def test_bbc_articles_floor(shared_data: Path):
     items = read_bbc_jsonl(shared_data / "topics" / "bbc-dev.jsonl")[::SAMPLE_STEP]
-    assert accuracy(items) >= 0.98  # measured 0.9985 on the whole set
+    assert accuracy(items) >= 0.98  # measured 1.0 on the whole set
 
 
 def test_aggregator_headlines_floor(shared_data: Path):
     items = read_aggregator_csv(shared_data / "stories" / "uci-news-aggregator-dev.csv")[::SAMPLE_STEP]
-    assert accuracy(items) >= 0.95  # measured 0.9744 on the whole set
+    assert accuracy(items) >= 0.95  # measured 0.9702 on the whole set
