@@ -4,7 +4,6 @@ Each stage is a plain function of ids, safe to repeat, and is run through the ta
 layer (`newsdesk.tasks`): in process on the embedded default, on Celery workers at scale.
 """
 
-import inspect
 import logging
 import threading
 from urllib.parse import urlsplit
@@ -151,11 +150,7 @@ def enrich_stage(article_id: str) -> None:
 
 def classify(article: Article, vector: np.ndarray | None = None, *, save: bool = True) -> None:
     """Set the article's category and confidence; `save=False` leaves the write to the caller."""
-    # TODO(categories helper): drop the check once article_category takes the vector everywhere.
-    if "vector" in inspect.signature(article_category).parameters:
-        decision = article_category(article, vector)
-    else:
-        decision = article_category(article)
+    decision = article_category(article, vector)
     if decision is None or decision == (article.category, article.category_confidence):
         return
     article.category, article.category_confidence = decision
