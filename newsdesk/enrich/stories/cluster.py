@@ -54,7 +54,7 @@ class ClusterSettings:
     burst_bonus: float = 2.0  # a story's score is multiplied by up to 1 + this
     burst_half_life: float = 60.0  # seconds
     window: float = 3 * 86400.0  # seconds a story stays open after its latest article
-    merge_threshold: float = 0.80  # centroid cosine at which two open stories become one
+    merge_threshold: float = 0.70  # centroid cosine at which two open stories become one
     candidates: int = 20  # stories compared in full, picked by centroid similarity
     closest_members: int = 5
     members_kept: int = 50
