@@ -11,7 +11,8 @@ from newsdesk.enrich.stories.actions import (
     rank_score,
     reset_story_cache,
 )
-from newsdesk.enrich.vectors import embed_article, reset_vector_index
+from newsdesk.enrich.stories.cluster import StoryClusterer, StoryItem
+from newsdesk.enrich.vectors import embed_article, reset_vector_index, store_embedding
 from newsdesk.models import Article, Source, Story
 
 # Recent: the vector index only searches its window of recent days.
@@ -167,3 +168,42 @@ def test_an_article_older_than_the_cache_still_joins_its_story():
     stories = [cluster(article) for article in articles]
     assert stories[0] == stories[1]
     assert Story.objects.get(id=stories[0].id).article_count == 2
+
+
+@pytest.mark.django_db
+def test_the_database_step_groups_a_stream_exactly_as_the_in_memory_clusterer():
+    rng = np.random.default_rng(7)
+    topics = rng.normal(size=(4, 384))
+    stream = []
+    for number in range(40):
+        topic = int(rng.integers(4))
+        vector = topics[topic] + rng.normal(scale=0.9, size=384)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        title = f"{['Harbour', 'Titanfall', 'Choir', 'Eclipse'][topic]} update number {number}"
+        stream.append((title, float(rng.uniform(0, 600)), vector))
+    stream.sort(key=lambda entry: entry[1])
+    clusterer = StoryClusterer(cluster_settings())
+    for number, (title, minutes, vector) in enumerate(stream):
+        article = publish(f"source{number % 5}", title, minutes)
+        store_embedding(article, vector)
+        join_story(article, vector)
+        clusterer.add(
+            StoryItem(
+                id=article.id,
+                title=title,
+                published=article.published_at.timestamp(),
+                vector=vector,
+                source=str(article.source_id),
+            )
+        )
+    in_database = dict(Article.objects.values_list("id", "story_id"))
+    in_memory = {article_id: clusterer.story_of(article_id) for article_id in in_database}
+
+    def partition(mapping):
+        groups = {}
+        for article_id, key in mapping.items():
+            groups.setdefault(key, set()).add(article_id)
+        return sorted(sorted(group) for group in groups.values())
+
+    assert 4 <= len(set(in_memory.values())) < 30
+    assert partition(in_database) == partition(in_memory)
