@@ -2,8 +2,9 @@
 
 The CSV has columns ID, TITLE, URL, PUBLISHER, CATEGORY, STORY, HOSTNAME, TIMESTAMP (epoch ms).
 Besides the score of the shipped settings, the result reports the score without the burst
-bonus (meaning and words only), on two halves of the stories, and on the same headlines with the
-stories interleaved in time. The data set's timestamps are crawl times: each story is one burst of
+bonus (meaning and words only), on two halves of the stories (settings are chosen on half A, half B
+is held out), and on the same headlines with the stories interleaved in time; each half also
+without the bonus and interleaved. The data set's timestamps are crawl times: each story is one burst of
 seconds and stories never overlap, which real feeds do not promise; the interleaved score shows
 what is left when time separates the stories less neatly.
 """
@@ -87,6 +88,8 @@ def story_halves(headlines: list[Headline]) -> tuple[set[str], set[str]]:
 
 def interleaved(headlines: list[Headline], seed: int, stretch: float = 300.0) -> list[Headline]:
     """Each story `stretch` times wider (seconds become ~hours) from a random start: stories overlap."""
+    if not headlines:
+        return []
     rng = random.Random(seed)
     earliest: dict[str, float] = {}
     for h in headlines:
@@ -124,7 +127,13 @@ def evaluate_clustering(
     result["without_burst_bonus"] = score(headlines, vectors, replace(settings, burst_bonus=0.0))
     for name, half in zip(("half_a", "half_b"), story_halves(headlines), strict=True):
         keep = [i for i, h in enumerate(headlines) if h.story in half]
-        result[name] = score([headlines[i] for i in keep], vectors[keep], settings)
+        half_headlines, half_vectors = [headlines[i] for i in keep], vectors[keep]
+        result[name] = score(half_headlines, half_vectors, settings)
+        without_burst = replace(settings, burst_bonus=0.0)
+        result[name]["without_burst_bonus_f1"] = score(half_headlines, half_vectors, without_burst)["f1"]
+        result[name]["interleaved_f1"] = [
+            score(interleaved(half_headlines, seed), half_vectors, settings)["f1"] for seed in range(3)
+        ]
     result["interleaved_f1"] = [
         score(interleaved(headlines, seed), vectors, settings)["f1"] for seed in range(3)
     ]

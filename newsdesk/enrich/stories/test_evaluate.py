@@ -37,6 +37,9 @@ def test_evaluate_clustering_scores_a_small_csv_with_given_vectors():
     assert result["without_burst_bonus"]["f1"] == 1.0
     assert result["half_a"]["items"] + result["half_b"]["items"] == 5
     assert len(result["interleaved_f1"]) == 3
+    halves = [result["half_a"], result["half_b"]]
+    assert {half["without_burst_bonus_f1"] for half in halves if half["items"]} == {1.0}
+    assert all(len(half["interleaved_f1"]) == 3 for half in halves)
 
 
 def test_a_row_without_a_timestamp_is_reported_with_its_file(tmp_path):
