@@ -450,23 +450,34 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
+        self._logged = False
         status = 0
         try:
-            status = self.server.publisher.route_for(path).respond(self)
+            status = self.server.publisher.route_for(urlsplit(self.path).path).respond(self)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            self.server.web._log(
-                ServedRequest(
-                    publisher=self.server.publisher.name,
-                    path=self.path,
-                    status=status,
-                    if_none_match=self.headers.get("If-None-Match", ""),
-                    if_modified_since=self.headers.get("If-Modified-Since", ""),
-                    user_agent=self.headers.get("User-Agent", ""),
-                )
+            self._log_request(status)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # Logged before a byte reaches the client, so a client that has its answer finds it in the log.
+        self._log_request(code)
+        super().send_response(code, message)
+
+    def _log_request(self, status: int) -> None:
+        if self._logged:
+            return
+        self._logged = True
+        self.server.web._log(
+            ServedRequest(
+                publisher=self.server.publisher.name,
+                path=self.path,
+                status=status,
+                if_none_match=self.headers.get("If-None-Match", ""),
+                if_modified_since=self.headers.get("If-Modified-Since", ""),
+                user_agent=self.headers.get("User-Agent", ""),
             )
+        )
 
     def is_unchanged(self, etag: str, last_modified: datetime) -> bool:
         """RFC 9110 conditional GET: If-None-Match decides when present, else If-Modified-Since."""
