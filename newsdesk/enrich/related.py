@@ -177,10 +177,17 @@ def _pick_varied(ranked: list[tuple[float, Article]], limit: int) -> list[tuple[
     return picked
 
 
+# What _excluded, _time_factor_v1 and _pick_varied read of a candidate.
+SCORING_FIELDS = (
+    "id", "canonical_url", "content_hash", "duplicate_of_id", "story_id", "published_at", "source_id",
+)  # fmt: skip
+
+
 def _related_by_hashtags(article: Article, limit: int) -> list[Article]:
     """v1: sharing hashtags comes first; the newest of the same category fill the rest."""
     scores = _hashtag_scores(article)
-    candidates = Article.objects.select_related("source").defer("html").in_bulk(list(scores))
+    # Hundreds of candidates are scored on a few columns; only the picked few are read whole.
+    candidates = Article.objects.only(*SCORING_FIELDS).in_bulk(list(scores))
     ranked = sorted(
         (
             (scores[c.id] * _time_factor_v1(c, article), c)
@@ -190,7 +197,9 @@ def _related_by_hashtags(article: Article, limit: int) -> list[Article]:
         key=lambda pair: (pair[0], pair[1].published_at),
         reverse=True,
     )
-    picked = [c for _, c in _pick_varied(ranked, limit)]
+    chosen = [c.id for _, c in _pick_varied(ranked, limit)]
+    whole = Article.objects.select_related("source").defer("html").in_bulk(chosen)
+    picked = [whole[article_id] for article_id in chosen if article_id in whole]
     # Then the newest of the same category, then the newest of any: a page never ends empty.
     for same_category in (True, False):
         if len(picked) >= limit:
