@@ -30,7 +30,10 @@ def trending_hashtags(now: datetime, limit: int = 10) -> list[tuple[Hashtag, flo
     recent_start = now - RECENT
     baseline_start = recent_start - timedelta(days=BASELINE_DAYS)
     recent = dict(
-        ArticleHashtag.objects.filter(published_at__gte=recent_start, published_at__lt=now)
+        # The window is read through the articles' date index: filtered on the tag rows' own copy
+        # of the date, SQLite skip-scans (hashtag, date) over every hashtag ever used, which grows
+        # with the archive (110 ms against 12 ms at 1 M articles).
+        ArticleHashtag.objects.filter(article__published_at__gte=recent_start, article__published_at__lt=now)
         .values("hashtag")
         .annotate(uses=Count("id"), sources=Count("article__source", distinct=True))
         .filter(uses__gte=MIN_RECENT_COUNT, sources__gte=MIN_RECENT_SOURCES)
