@@ -112,11 +112,12 @@ def fetch_article(self: Task, article_id: str) -> str | None:
 @app.task(acks_late=True, autoretry_for=_transient_errors(), **RETRY_POLICY)
 def enrich_article(article_id: str) -> None:
     from newsdesk.pipeline import enrich_stage
-    from newsdesk.web.cache import bump_content_generation
+    from newsdesk.web.cache import bump_content_generation, pages_showing_enrichment
 
     enrich_stage(article_id)
-    # Some enrichment writes are bulk updates, which send no model signals.
-    bump_content_generation([article_id])
+    # Some enrichment writes are bulk updates, which send no model signals; and joining a story
+    # changes what every page of that story shows ("More on this story", its source count).
+    bump_content_generation(pages_showing_enrichment(article_id))
 
 
 @app.task(acks_late=True, autoretry_for=_transient_errors(), **RETRY_POLICY)

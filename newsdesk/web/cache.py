@@ -171,6 +171,29 @@ def bump_content_generation(article_ids: Iterable[str] = ()) -> None:
                 cache.incr(key)
 
 
+# A story's pages each show its size and first versions; past this many, only the newest pages
+# are refreshed at once and the TTL catches the rest.
+STORY_PAGES_REFRESHED = 500
+
+
+def pages_showing_enrichment(article_id: str) -> list[str]:
+    """Article pages that change when `article_id` is enriched: its own, and its story's members'."""
+    if not _cache_is_shared():
+        return [article_id]  # one generation for the whole site: a bump refreshes every page
+    from newsdesk.models import Article
+
+    story_id = Article.objects.filter(id=article_id).values_list("story_id", flat=True).first()
+    if story_id is None:
+        return [article_id]
+    members = (
+        Article.objects.filter(story_id=story_id)
+        .exclude(id=article_id)
+        .order_by("-published_at")
+        .values_list("id", flat=True)[:STORY_PAGES_REFRESHED]
+    )
+    return [article_id, *members]
+
+
 def bump_on_commit(article_ids: Iterable[str] = ()) -> None:
     """Bump once the transaction commits, so no reader caches the old rows under the new generation."""
     transaction.on_commit(partial(bump_content_generation, tuple(article_ids)))

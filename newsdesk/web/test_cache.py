@@ -8,7 +8,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from newsdesk.models import Article, RelatedArticle
+from newsdesk.models import Article, RelatedArticle, Story
 from newsdesk.testing.redis import redis_available, redis_server
 from newsdesk.testing.services import require
 from newsdesk.web import cache as page_cache_module
@@ -18,6 +18,7 @@ from newsdesk.web.cache import (
     bump_content_generation,
     cached_page,
     content_generations,
+    pages_showing_enrichment,
 )
 from newsdesk.web.pages.article_page import article_aside
 from newsdesk.web.testing import make_article, make_source
@@ -260,3 +261,29 @@ def test_the_article_aside_is_kept_until_the_content_generation_moves(page_cache
     with override_settings(NEWSDESK_FRAGMENT_CACHE_SECONDS=0):
         Article.objects.filter(id=neighbour.id).update(title="Harbour wall opened")
         assert "Harbour wall opened" in article_aside(article)  # off: rendered every time
+
+
+def test_an_article_joining_a_story_refreshes_the_pages_of_that_story(client, page_cache, commits):
+    gazette, post = commits(lambda: make_source("Harbour Gazette")), commits(lambda: make_source("Quay Post"))
+    first = commits(lambda: make_article(gazette, "Breakwater to close"))
+    story = commits(
+        lambda: Story.objects.create(
+            title="Breakwater", first_published_at=first.published_at, last_published_at=first.published_at
+        )
+    )
+    commits(lambda: Article.objects.filter(id=first.id).update(story=story))
+    url = first.get_absolute_url()
+    client.get(url)
+    assert client.get(url)[CACHE_HEADER] == "hit"
+
+    # What join_story leaves: the new version in the story, written by bulk updates (no signals).
+    joined = make_article(post, "Quay Post: breakwater closes next week")
+    Article.objects.filter(id=joined.id).update(story=story)
+    Story.objects.filter(id=story.id).update(article_count=2, source_count=2)
+    assert pages_showing_enrichment(joined.id)[0] == joined.id
+    bump_content_generation(pages_showing_enrichment(joined.id))
+
+    response = client.get(url)
+    assert response[CACHE_HEADER] == "miss"
+    assert b"Quay Post: breakwater closes next week" in response.content
+    assert b"(2 sources)" in response.content
