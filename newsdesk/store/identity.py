@@ -11,9 +11,31 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-        "_ga", "_gl", "ocid", "cmpid", "ncid", "ito", "smid", "cid_source", "ref_src", "amp",
-        "outputtype", "__twitter_impression", "at_medium", "at_campaign", "src", "ref",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ocid",
+        "cmpid",
+        "ncid",
+        "ito",
+        "smid",
+        "cid_source",
+        "ref_src",
+        "amp",
+        "outputtype",
+        "__twitter_impression",
+        "at_medium",
+        "at_campaign",
+        "src",
+        "ref",
     }
 )
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")

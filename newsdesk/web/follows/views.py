@@ -1,6 +1,5 @@
 """Follow and save buttons, the "For you" page and saved articles; all per reader, never cached."""
 
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
