@@ -9,6 +9,7 @@ hashtags, then the newest of the same category.
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 
 import numpy as np
@@ -74,16 +75,7 @@ def relate_article(
     similarity = {
         article_id: score for article_id, score in neighbours if MIN_SIMILARITY <= score < MAX_SIMILARITY
     }
-    candidates = Article.objects.only(*_FIELDS).in_bulk(list(similarity))
-    scored = sorted(
-        (
-            (similarity[c.id] * _time_factor(c, article), c)
-            for c in candidates.values()
-            if not _excluded(c, article)
-        ),
-        key=lambda pair: (pair[0], pair[1].published_at),
-        reverse=True,
-    )
+    scored = _ranked_candidates(article, similarity, _time_factor)
     limit = settings.NEWSDESK_RELATED_STORED
     picked = _pick_varied(scored, limit)
     rows = [RelatedArticle(article_id=article.id, related_id=c.id, score=score) for score, c in picked]
@@ -124,6 +116,22 @@ def _offer(offers: dict[str, float], newcomer_id: str, limit: int) -> None:
             match |= Q(article_id=owner_id, related_id=related_id)
         RelatedArticle.objects.filter(match).delete()
     RelatedArticle.objects.bulk_create(added)
+
+
+def _ranked_candidates(
+    article: Article, scores: dict[str, float], time_factor: Callable[[Article, Article], float]
+) -> list[tuple[float, Article]]:
+    """Candidates read on the few columns scoring needs, best first; copies and its story left out."""
+    candidates = Article.objects.only(*_FIELDS).in_bulk(list(scores))
+    return sorted(
+        (
+            (scores[c.id] * time_factor(c, article), c)
+            for c in candidates.values()
+            if not _excluded(c, article)
+        ),
+        key=lambda pair: (pair[0], pair[1].published_at),
+        reverse=True,
+    )
 
 
 def _excluded(candidate: Article, article: Article) -> bool:
@@ -177,26 +185,11 @@ def _pick_varied(ranked: list[tuple[float, Article]], limit: int) -> list[tuple[
     return picked
 
 
-# What _excluded, _time_factor_v1 and _pick_varied read of a candidate.
-SCORING_FIELDS = (
-    "id", "canonical_url", "content_hash", "duplicate_of_id", "story_id", "published_at", "source_id",
-)  # fmt: skip
-
-
 def _related_by_hashtags(article: Article, limit: int) -> list[Article]:
     """v1: sharing hashtags comes first; the newest of the same category fill the rest."""
     scores = _hashtag_scores(article)
     # Hundreds of candidates are scored on a few columns; only the picked few are read whole.
-    candidates = Article.objects.only(*SCORING_FIELDS).in_bulk(list(scores))
-    ranked = sorted(
-        (
-            (scores[c.id] * _time_factor_v1(c, article), c)
-            for c in candidates.values()
-            if not _excluded(c, article)
-        ),
-        key=lambda pair: (pair[0], pair[1].published_at),
-        reverse=True,
-    )
+    ranked = _ranked_candidates(article, scores, _time_factor_v1)
     chosen = [c.id for _, c in _pick_varied(ranked, limit)]
     whole = Article.objects.select_related("source").defer("html").in_bulk(chosen)
     picked = [whole[article_id] for article_id in chosen if article_id in whole]
