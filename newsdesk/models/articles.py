@@ -143,6 +143,12 @@ class Story(models.Model):
     class Meta:
         ordering = ["-rank_score"]
         verbose_name_plural = "stories"
+        indexes = [
+            # The story cache compares (id, updated_at) of every open story every few seconds
+            # (enrich/stories/actions.py, StoryCache.scan): with both in the index the scan never
+            # reads the story rows, each mostly centroid bytes.
+            models.Index(fields=["last_published_at", "updated_at", "id"], name="story_open_versions"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -140,7 +140,9 @@ class StoryCache:
         """Reload the open stories whose version changed, drop those that are gone."""
         if self.horizon is None:
             return
-        open_stories = Story.objects.filter(last_published_at__gte=self.horizon)
+        # Unordered: with Story's default ordering SQLite walks the rank_score index over every
+        # story ever made (0.26 s at 300 k stories) instead of the open ones in story_open_versions.
+        open_stories = Story.objects.filter(last_published_at__gte=self.horizon).order_by()
         current = dict(open_stories.values_list("id", "updated_at"))
         for key in [key for key in self.versions if key not in current]:
             self.forget(key)
@@ -164,7 +166,7 @@ class StoryCache:
         from newsdesk.enrich.vectors import load_vectors
 
         rows = list(
-            stories.values_list(
+            stories.order_by().values_list(  # unordered, as in `scan`
                 "id", "centroid", "article_count", "first_published_at", "last_published_at", "updated_at"
             )
         )
