@@ -220,7 +220,9 @@ def write_sqlite_archive(
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA cache_size=-1000000")
     db.execute("PRAGMA temp_store=MEMORY")
-    from newsdesk.store.search_index import SQLITE_TRIGGERS
+    from django.conf import settings
+
+    from newsdesk.store.search_index import SQLITE_TRIGGERS, fill_recent_statements
 
     for name in SQLITE_TRIGGERS:
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -317,6 +319,8 @@ def write_sqlite_archive(
             " FROM newsdesk_article_search_key k JOIN newsdesk_article a ON a.id = k.article_id"
             " ORDER BY k.rowid"
         )
+        for statement in fill_recent_statements(settings.NEWSDESK_SEARCH_RECENT_ROWS):
+            db.execute(statement)
         db.execute("COMMIT")
         restore_search_triggers(database)
     fts_seconds = time.perf_counter() - fts_started

@@ -69,6 +69,11 @@ def test_a_written_archive_is_searchable_listable_and_keeps_its_search_triggers(
         "SELECT count(*) FROM newsdesk_article_fts WHERE newsdesk_article_fts MATCH '\"lighthouse\"'"
     ).fetchone()
     assert matches == (15,)
+    recent_matches = db.execute(
+        "SELECT count(*) FROM newsdesk_article_recent_fts"
+        " WHERE newsdesk_article_recent_fts MATCH '\"lighthouse\"'"
+    ).fetchone()
+    assert recent_matches == (15,)  # the whole archive is within the recent rows
     triggers = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {
         "newsdesk_article_fts_insert",

@@ -188,6 +188,10 @@ NEWSDESK_VECTOR_WINDOW_DAYS = env.int("NEWSDESK_VECTOR_WINDOW_DAYS", default=30)
 # Related articles stored per article (pages show up to 6).
 NEWSDESK_RELATED_STORED = env.int("NEWSDESK_RELATED_STORED", default=8)
 
+# SQLite search ranks in a second index of the newest this many articles first
+# (newsdesk/store/search_index.py); the scheduler trims it back to about this size.
+NEWSDESK_SEARCH_RECENT_ROWS = env.int("NEWSDESK_SEARCH_RECENT_ROWS", default=200_000)
+
 # --- Beyond one machine: page cache, rate limits, Celery at scale, health and metrics
 # (newsdesk/web/{cache,ratelimit}.py, newsdesk/web/ops/, newsdesk/tasks.py; see docs/deploy.md).
 # Anonymous pages are cached this long at most; content changes invalidate them sooner. 0 turns it off.
@@ -239,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-planner-statistics": {
         "task": "newsdesk.tasks.refresh_statistics",
         "schedule": 6 * 3600.0,
+    },
+    "trim-search-index": {
+        "task": "newsdesk.tasks.trim_search_index",
+        "schedule": 600.0,
     },
 }
 

@@ -152,6 +152,16 @@ def refresh_statistics() -> None:
     refresh_planner_statistics(connection)
 
 
+@app.task
+def trim_search_index() -> int:
+    """Keep SQLite's recent search table to the newest articles, so ranking stays cheap."""
+    from django.db import connection
+
+    from newsdesk.store.search_index import trim_recent_search_index
+
+    return trim_recent_search_index(connection)
+
+
 def requeue_waiting_articles() -> int:
     """Queue again pages still pending long after discovery: lost with a broker, or failed transiently."""
     from django.conf import settings

@@ -25,16 +25,18 @@ SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 # The key table's rowids grow with insertion, so the newest matches come first; ranking only the
 # newest thousand keeps a query for a word in every article as cheap as a rare one. The key
 # table's own published_at spares reading each candidate's article row, whose published_at sits
-# behind the bodies on overflow pages.
+# behind the bodies on overflow pages. `total` counts the candidates (a subquery on the CTE, which
+# SQLite materialises once: cheaper than a window function), so the caller knows whether the
+# recent table held the newest thousand (search_index.py).
 SQLITE_QUERY = f"""
     WITH candidates AS (
-        SELECT rowid, bm25(newsdesk_article_fts, {SQLITE_WEIGHTS}) AS score
-        FROM newsdesk_article_fts
-        WHERE newsdesk_article_fts MATCH %s
+        SELECT rowid, bm25({{table}}, {SQLITE_WEIGHTS}) AS score
+        FROM {{table}}
+        WHERE {{table}} MATCH %s
         ORDER BY rowid DESC
         LIMIT %s
     )
-    SELECT k.article_id
+    SELECT k.article_id, (SELECT count(*) FROM candidates) AS total
     FROM candidates c
     JOIN newsdesk_article_search_key k ON k.rowid = c.rowid
     ORDER BY c.score
@@ -42,6 +44,8 @@ SQLITE_QUERY = f"""
         k.published_at DESC
     LIMIT %s OFFSET %s
 """
+SQLITE_RECENT_TABLE = "newsdesk_article_recent_fts"
+SQLITE_FULL_TABLE = "newsdesk_article_fts"
 
 # Same bound as SQLite: the GIN index finds the matches, only the newest thousand are ranked, on the
 # stored document (search_index.py), so no body is parsed at query time. Sorting matches by date
@@ -86,17 +90,29 @@ def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]
     # The site's clock rather than the database's, so "recent" means the same in every query.
     now = timezone.now()
     if connection.vendor == "sqlite":
-        now_text = now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-        params = [fts5_match_expression(query), MAX_CANDIDATES, now_text, limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(SQLITE_QUERY, params)
-            ids = [row[0] for row in cursor.fetchall()]
+        ids = _sqlite_search(fts5_match_expression(query), now, limit, offset)
     elif connection.vendor == "postgresql":
         ids = _postgres_search(" ".join(query_words(query)), now, limit, offset)
     else:
         raise NotImplementedError(f"full-text search is not built for {connection.vendor}")
-    found = Article.objects.select_related("source").in_bulk(ids)
+    found = Article.objects.select_related("source").defer("html").in_bulk(ids)
     return [found[article_id] for article_id in ids if article_id in found]
+
+
+def _sqlite_search(match: str, now: datetime, limit: int, offset: int) -> list[str]:
+    """Rank in the recent table; the whole index only when the recent one may lack some of the newest
+    matches. bm25 counts every match of a word, so in the whole index its cost grows with the archive."""
+    params = [match, MAX_CANDIDATES, now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(SQLITE_QUERY.format(table=SQLITE_RECENT_TABLE), params)
+        rows = cursor.fetchall()
+        if not rows or rows[0][1] < MAX_CANDIDATES:
+            cursor.execute("SELECT floor FROM newsdesk_article_recent_floor WHERE id = 1")
+            floor = cursor.fetchone()
+            if floor is None or floor[0] > 0:
+                cursor.execute(SQLITE_QUERY.format(table=SQLITE_FULL_TABLE), params)
+                rows = cursor.fetchall()
+    return [row[0] for row in rows]
 
 
 def _postgres_search(words: str, now: datetime, limit: int, offset: int) -> list[str]:

@@ -4,7 +4,11 @@ SQLite: a contentless FTS5 table (no second copy of every body) kept in sync by
 triggers. Its rowids come from a small key table with an INTEGER PRIMARY KEY,
 because the article table's implicit rowid may change on VACUUM. The key table also
 keeps each article's published_at, so ranking by recency never reads an article row
-(published_at sits behind the bodies, on overflow pages). SQLite drops a table's
+(published_at sits behind the bodies, on overflow pages). A second, small FTS5 table
+holds only the newest rows (key rowids above a floor): bm25() counts every match of a
+word to weigh it, so ranking in the whole index costs more as the archive grows, and
+in the recent one it does not. `trim_recent_search_index` raises the floor as articles
+arrive; until it runs the recent table is only larger, never wrong. SQLite drops a table's
 triggers whenever a migration rebuilds that table, so `ensure_search_index` runs after
 every migrate and restores them, re-indexing if any was missing.
 
@@ -12,6 +16,8 @@ PostgreSQL: a stored generated tsvector column (`search_document`, unknown to th
 Django model) with a GIN index; newsdesk/store/search.py matches and ranks on it.
 """
 
+from django.conf import settings
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 SQLITE_TABLES = [
@@ -29,10 +35,30 @@ SQLITE_TABLES = [
         tokenize='porter unicode61 remove_diacritics 2'
     )
     """,
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS newsdesk_article_recent_fts USING fts5(
+        title, description, text,
+        content='',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )
+    """,
+    # Key rowids above `floor` are in the recent table; a floor of 0 means it holds every article.
+    """
+    CREATE TABLE IF NOT EXISTS newsdesk_article_recent_floor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        floor INTEGER NOT NULL
+    )
+    """,
+    "INSERT OR IGNORE INTO newsdesk_article_recent_floor (id, floor) VALUES (1, 0)",
 ]
 
+# The article's key row, when it belongs in the recent table (its rowid is above the floor).
+_RECENT_KEY = """FROM newsdesk_article_search_key k
+        WHERE k.article_id = {row}.id
+            AND k.rowid > coalesce((SELECT floor FROM newsdesk_article_recent_floor WHERE id = 1), 0)"""
+
 SQLITE_TRIGGERS = {
-    "newsdesk_article_fts_insert": """
+    "newsdesk_article_fts_insert": f"""
     CREATE TRIGGER IF NOT EXISTS newsdesk_article_fts_insert AFTER INSERT ON newsdesk_article BEGIN
         INSERT OR IGNORE INTO newsdesk_article_search_key (article_id, published_at)
         VALUES (new.id, new.published_at);
@@ -41,10 +67,14 @@ SQLITE_TRIGGERS = {
             (SELECT rowid FROM newsdesk_article_search_key WHERE article_id = new.id),
             new.title, new.description, new.text
         );
+        INSERT INTO newsdesk_article_recent_fts (rowid, title, description, text)
+        SELECT k.rowid, new.title, new.description, new.text {_RECENT_KEY.format(row="new")};
     END
     """,
-    "newsdesk_article_fts_delete": """
+    "newsdesk_article_fts_delete": f"""
     CREATE TRIGGER IF NOT EXISTS newsdesk_article_fts_delete AFTER DELETE ON newsdesk_article BEGIN
+        INSERT INTO newsdesk_article_recent_fts (newsdesk_article_recent_fts, rowid, title, description, text)
+        SELECT 'delete', k.rowid, old.title, old.description, old.text {_RECENT_KEY.format(row="old")};
         INSERT INTO newsdesk_article_fts (newsdesk_article_fts, rowid, title, description, text)
         VALUES (
             'delete',
@@ -54,11 +84,15 @@ SQLITE_TRIGGERS = {
         DELETE FROM newsdesk_article_search_key WHERE article_id = old.id;
     END
     """,
-    "newsdesk_article_fts_update": """
+    "newsdesk_article_fts_update": f"""
     CREATE TRIGGER IF NOT EXISTS newsdesk_article_fts_update
     AFTER UPDATE OF title, description, text ON newsdesk_article
     WHEN old.title IS NOT new.title OR old.description IS NOT new.description OR old.text IS NOT new.text
     BEGIN
+        INSERT INTO newsdesk_article_recent_fts (newsdesk_article_recent_fts, rowid, title, description, text)
+        SELECT 'delete', k.rowid, old.title, old.description, old.text {_RECENT_KEY.format(row="old")};
+        INSERT INTO newsdesk_article_recent_fts (rowid, title, description, text)
+        SELECT k.rowid, new.title, new.description, new.text {_RECENT_KEY.format(row="new")};
         INSERT INTO newsdesk_article_fts (newsdesk_article_fts, rowid, title, description, text)
         VALUES (
             'delete',
@@ -110,12 +144,45 @@ SQLITE_REBUILD = [
     """,
 ]
 
+
+def fill_recent_statements(keep: int) -> list[str]:
+    """Refill the recent table with the newest `keep` key rowids and set the floor below them.
+
+    Plain statements (no parameters), so the bulk archive writer of the benchmarks can run them too.
+    """
+    return [
+        "INSERT INTO newsdesk_article_recent_fts (newsdesk_article_recent_fts) VALUES ('delete-all')",
+        f"""
+        UPDATE newsdesk_article_recent_floor
+        SET floor = max(0, (SELECT coalesce(max(rowid), 0) FROM newsdesk_article_search_key) - {int(keep)})
+        WHERE id = 1
+        """,
+        """
+        INSERT INTO newsdesk_article_recent_fts (rowid, title, description, text)
+        SELECT k.rowid, a.title, a.description, a.text
+        FROM newsdesk_article_search_key k JOIN newsdesk_article a ON a.id = k.article_id
+        WHERE k.rowid > (SELECT floor FROM newsdesk_article_recent_floor WHERE id = 1)
+        """,
+    ]
+
+
+# Takes the rows with key rowids in (old floor, new floor] out of the recent table. Contentless
+# FTS5 forgets a row only when given the text it indexed: the article's, kept in step by the triggers.
+SQLITE_TRIM_RECENT = """
+    INSERT INTO newsdesk_article_recent_fts (newsdesk_article_recent_fts, rowid, title, description, text)
+    SELECT 'delete', k.rowid, a.title, a.description, a.text
+    FROM newsdesk_article_search_key k JOIN newsdesk_article a ON a.id = k.article_id
+    WHERE k.rowid > %s AND k.rowid <= %s
+"""
+
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS newsdesk_article_search_key_published",
     "DROP TRIGGER IF EXISTS newsdesk_article_fts_update",
     "DROP TRIGGER IF EXISTS newsdesk_article_fts_delete",
     "DROP TRIGGER IF EXISTS newsdesk_article_fts_insert",
     "DROP TABLE IF EXISTS newsdesk_article_fts",
+    "DROP TABLE IF EXISTS newsdesk_article_recent_fts",
+    "DROP TABLE IF EXISTS newsdesk_article_recent_floor",
     "DROP TABLE IF EXISTS newsdesk_article_search_key",
 ]
 
@@ -159,6 +226,8 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'newsdesk_article_%'"
         )
         present = dict(cursor.fetchall())
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'newsdesk_article_recent_fts'")
+        recent_missing = cursor.fetchone() is None
         cursor.execute("SELECT name FROM pragma_table_info('newsdesk_article_search_key')")
         key_columns = {row[0] for row in cursor.fetchall()}
         if key_columns and "published_at" not in key_columns:
@@ -174,10 +243,46 @@ def ensure_search_index(connection: BaseDatabaseWrapper) -> bool:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(sql)
         if not missing:
+            if recent_missing:
+                fill_recent_search_index(cursor)
             return False
         for sql in SQLITE_REBUILD:
             cursor.execute(sql)
+        fill_recent_search_index(cursor)
         return True
+
+
+def fill_recent_search_index(cursor, keep: int | None = None) -> None:
+    """Index the newest `keep` articles (the setting by default) in the recent table, afresh."""
+    for sql in fill_recent_statements(settings.NEWSDESK_SEARCH_RECENT_ROWS if keep is None else keep):
+        cursor.execute(sql)
+
+
+def trim_recent_search_index(connection: BaseDatabaseWrapper, keep: int | None = None) -> int:
+    """Raise the recent table's floor so it holds about the newest `keep` articles; rows taken out.
+
+    It waits until a tenth more than `keep` has gathered, so each call reads a batch of bodies at
+    once rather than one per article. SQLite only; PostgreSQL narrows by date instead.
+    """
+    if connection.vendor != "sqlite":
+        return 0
+    keep = settings.NEWSDESK_SEARCH_RECENT_ROWS if keep is None else keep
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT floor, (SELECT coalesce(max(rowid), 0) FROM newsdesk_article_search_key)"
+            " FROM newsdesk_article_recent_floor WHERE id = 1"
+        )
+        floor, newest = cursor.fetchone()
+        new_floor = newest - keep
+        if new_floor - floor < max(1, keep // 10):
+            return 0
+        cursor.execute(SQLITE_TRIM_RECENT, [floor, new_floor])
+        cursor.execute("UPDATE newsdesk_article_recent_floor SET floor = %s WHERE id = 1", [new_floor])
+        cursor.execute(
+            "SELECT count(*) FROM newsdesk_article_search_key WHERE rowid > %s AND rowid <= %s",
+            [floor, new_floor],
+        )
+        return cursor.fetchone()[0]
 
 
 def _same_statement(stored: str, statement: str) -> bool:

@@ -10,7 +10,7 @@ from django.db import connection
 
 from newsdesk.ingest.sources import ensure_default_sources
 from newsdesk.management.commands.serve import gunicorn_argv
-from newsdesk.store.search_index import refresh_planner_statistics
+from newsdesk.store.search_index import refresh_planner_statistics, trim_recent_search_index
 from newsdesk.tasks import crawl_once
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ def scheduler_loop(stop: threading.Event) -> None:
         try:
             report = crawl_once()
             log.info("crawl: %s feeds polled, %s new articles", report.feeds_polled, report.new_articles)
+            trim_recent_search_index(connection)
             if time.monotonic() >= statistics_due:
                 refresh_planner_statistics(connection)
                 statistics_due = time.monotonic() + STATISTICS_EVERY_SECONDS
