@@ -9,9 +9,10 @@ from django.http import Http404
 
 from newsdesk.models import Article
 from newsdesk.web.accounts.lib import display_name
+from newsdesk.web.comments import lib
 from newsdesk.web.comments.actions import REPORT_REASONS
 from newsdesk.web.comments.forms import HONEYPOT_FIELD
-from newsdesk.web.comments.lib import can_delete, can_edit, can_report, comment_counts, requested_sort, thread
+from newsdesk.web.comments.lib import can_delete, can_edit, can_report, requested_sort, thread
 
 register = template.Library()
 
@@ -54,10 +55,7 @@ def comments_section(context, target) -> dict:
 @register.simple_tag
 def attach_comment_counts(articles) -> str:
     """Give each article in a list its `comment_count`, in one query for the whole list."""
-    articles = [article for article in articles if isinstance(article, Article)]
-    counts = comment_counts(article.pk for article in articles)
-    for article in articles:
-        article.comment_count = counts.get(article.pk, 0)
+    lib.attach_comment_counts(article for article in articles if isinstance(article, Article))
     return ""
 
 

@@ -187,7 +187,7 @@ def test_shadow_banned_reader_sees_own_comments_nobody_else_does(client, article
     assert "Shouting into the void" in client.get(article.get_absolute_url()).content.decode()
     client.force_login(bob)
     assert "Shouting into the void" not in client.get(article.get_absolute_url()).content.decode()
-    assert comment_counts([article.pk]) == {}
+    assert comment_counts([article.pk]).articles == {}
 
 
 def test_honeypot_filled_posts_nothing(client, article, ann):
@@ -233,7 +233,12 @@ def test_comment_counts_on_lists_in_one_query(client, article, ann, django_asser
     post_comment(ann, article, "two")
     post_comment(ann, other, "three")
     Comment.objects.create(author=ann, article=other, body="gone", body_html="", state=Comment.State.HIDDEN)
+    story = Story.objects.create(
+        title="Ferries", first_published_at=timezone.now(), last_published_at=timezone.now()
+    )
+    post_comment(ann, story, "four")
     with django_assert_max_num_queries(1):
-        assert comment_counts([article.pk, other.pk]) == {article.pk: 2, other.pk: 1}
+        counts = comment_counts([article.pk, other.pk], [story.pk])
+    assert counts.articles == {article.pk: 2, other.pk: 1} and counts.stories == {story.pk: 1}
     listing = client.get(reverse("source", args=[article.source.slug])).content.decode()
     assert "2 comments" in listing and "1 comment<" in listing

@@ -11,6 +11,7 @@ from newsdesk.enrich.dedup import originals
 from newsdesk.enrich.hashtags.trending import trending_hashtags
 from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
 from newsdesk.store.search import search_articles
+from newsdesk.web.comments.lib import attach_comment_counts
 from newsdesk.web.pages.article_page import article_aside, article_context
 from newsdesk.web.pages.paging import articles_page, queryset_fetcher, requested_page, slice_page
 from newsdesk.web.pages.status import crawl_status
@@ -47,6 +48,10 @@ def home(request: HttpRequest) -> HttpResponse:
             stories = list(_articles().filter(category=category.value)[:HOME_SECTION_SIZE])
             if stories:
                 sections.append({"category": category, "articles": stories})
+    attach_comment_counts(
+        [*page.items, *(article for section in sections for article in section["articles"])],
+        [entry.story for entry in top],
+    )
     status = None if page.items else crawl_status()
     response = render(
         request,
