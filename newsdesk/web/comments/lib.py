@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from newsdesk.models import Article, Comment, ReaderProfile, Story
-from newsdesk.web.pages.paging import PageSlice, queryset_fetcher, slice_page
+from newsdesk.web.paging import PageSlice, queryset_fetcher, slice_page
 
 SORTS = ("newest", "oldest")
 Target = Article | Story

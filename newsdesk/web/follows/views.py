@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from newsdesk.models import Article, Follow, SavedArticle
 from newsdesk.web.follows.actions import follow, save_article, unfollow, unsave_article
 from newsdesk.web.follows.lib import followed_things, for_you_articles, normalized_value
-from newsdesk.web.pages.paging import articles_page, queryset_fetcher, requested_page, slice_page
+from newsdesk.web.paging import articles_page, queryset_fetcher, requested_page, slice_page
 
 
 @require_POST

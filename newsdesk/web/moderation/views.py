@@ -22,7 +22,7 @@ from newsdesk.web.moderation.actions import (
     unban_word,
 )
 from newsdesk.web.moderation.lib import audit_log, queue
-from newsdesk.web.pages.paging import queryset_fetcher, requested_page, slice_page
+from newsdesk.web.paging import queryset_fetcher, requested_page, slice_page
 
 LOG_PAGE_SIZE = 50
 

@@ -13,9 +13,9 @@ from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
 from newsdesk.store.search import search_articles
 from newsdesk.web.comments.lib import attach_comment_counts
 from newsdesk.web.pages.article_page import article_aside, article_context
-from newsdesk.web.pages.paging import articles_page, queryset_fetcher, requested_page, slice_page
 from newsdesk.web.pages.status import crawl_status
 from newsdesk.web.pages.stories import top_stories
+from newsdesk.web.paging import articles_page, queryset_fetcher, requested_page, slice_page
 
 # Hashtags in the home page's "Trending" list.
 TRENDING_SIZE = 10
