@@ -149,3 +149,27 @@ def unique(values: list[str]) -> list[str]:
         if value:
             seen.setdefault(value, None)
     return list(seen)
+
+
+def untrusted_xml(content: bytes, label: str, error: type[Exception]) -> tuple[etree._Element, str]:
+    """The root of XML from an untrusted server and the first error read past ("" if well formed);
+    `error` saying why when `label` cannot be read at all.
+
+    No entity expansion, no network, no DTD loading; broken markup is recovered where it can be.
+    """
+    parser = etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as problem:
+        raise error(f"{label} is not readable XML ({problem})") from problem
+    if root is None:
+        raise error(f"{label} is not readable XML ({parser.error_log.last_error})")
+    return root, parser.error_log[0].message.strip() if parser.error_log else ""
+
+
+def local_name(element: etree._Element) -> str:
+    """An element's tag without its namespace, lower-cased ("" for comments and processing instructions)."""
+    tag = element.tag
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""

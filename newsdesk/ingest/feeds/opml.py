@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .cleaning import local_name, untrusted_xml
+
 
 class OpmlError(ValueError):
     """The file is not OPML at all; individual junk outlines are skipped, not fatal."""
@@ -32,10 +34,6 @@ def _clean(value: str | None) -> str:
     return _WHITESPACE.sub(" ", _XML_ILLEGAL_CHARACTERS.sub("", value or "")).strip()
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element.tag).localname.lower() if isinstance(element.tag, str) else ""
-
-
 def _category_attribute(value: str) -> str:
     """OPML 2.0 categories are comma-separated paths ("/News/World,/Europe"); the first leaf names it."""
     first = value.split(",")[0]
@@ -45,7 +43,7 @@ def _category_attribute(value: str) -> str:
 
 def _walk(element: etree._Element, folder: str, found: dict[str, OpmlOutline]) -> None:
     for child in element:
-        if _local(child) != "outline":
+        if local_name(child) != "outline":
             _walk(child, folder, found)  # junk wrappers: keep looking inside them
             continue
         attributes = {name.lower(): _clean(value) for name, value in child.attrib.items()}
@@ -72,17 +70,11 @@ def _walk(element: etree._Element, folder: str, found: dict[str, OpmlOutline]) -
 def parse_opml(content: bytes) -> list[OpmlOutline]:
     if not content or not content.strip():
         raise OpmlError("the OPML file is empty")
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as error:
-        raise OpmlError(f"the OPML file is not readable XML ({error})") from error
-    if root is None:
-        raise OpmlError(f"the OPML file is not readable XML ({parser.error_log.last_error})")
-    if _local(root) != "opml":
-        raise OpmlError(f"not an OPML file: the root element is <{_local(root)}>, not <opml>")
+    root, _ = untrusted_xml(content, "the OPML file", OpmlError)
+    if local_name(root) != "opml":
+        raise OpmlError(f"not an OPML file: the root element is <{local_name(root)}>, not <opml>")
     found: dict[str, OpmlOutline] = {}
-    bodies = [child for child in root if _local(child) == "body"]
+    bodies = [child for child in root if local_name(child) == "body"]
     _walk(bodies[0] if bodies else root, "", found)
     return list(found.values())
 

@@ -6,24 +6,12 @@ Elements are matched by local name, not namespace: real news sitemaps use any pr
 
 from lxml import etree
 
-from .cleaning import absolute_http_url, parse_date, plain_text, unique
+from .cleaning import absolute_http_url, local_name, parse_date, plain_text, unique, untrusted_xml
 from .results import FeedEntry, FeedParseError, ParsedFeed
 
 
-def _xml_parser() -> etree.XMLParser:
-    # No entity expansion, no network, no DTD loading: the body comes from an untrusted server.
-    return etree.XMLParser(
-        recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-
-
-def _local(element: etree._Element) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
-
-
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in element if _local(child) == name]
+    return [child for child in element if local_name(child) == name]
 
 
 def _first_text(element: etree._Element | None, *path: str) -> str:
@@ -67,21 +55,14 @@ def _entry(url_element: etree._Element, base_url: str) -> FeedEntry | None:
 
 def parse_sitemap(content: bytes, url: str = "") -> ParsedFeed:
     label = url or "the document"
-    parser = _xml_parser()
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as error:
-        raise FeedParseError(f"{label} is not readable XML ({error})") from error
-    if root is None:
-        raise FeedParseError(f"{label} is not readable XML ({parser.error_log.last_error})")
-    kind = _local(root)
+    root, recovered_error = untrusted_xml(content, label, FeedParseError)
+    kind = local_name(root)
     if kind not in ("urlset", "sitemapindex"):
         raise FeedParseError(f"{label} is XML with root <{kind}>, not a sitemap")
     feed = ParsedFeed(kind="sitemap")
-    if parser.error_log:
+    if recovered_error:
         feed.warnings.append(
-            f"not well-formed XML ({parser.error_log[0].message.strip()}); read leniently, items after the"
-            " error may be missing"
+            f"not well-formed XML ({recovered_error}); read leniently, items after the error may be missing"
         )
     if kind == "sitemapindex":
         children = [absolute_http_url(_first_text(child, "loc"), url) for child in _children(root, "sitemap")]
