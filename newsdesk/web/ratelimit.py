@@ -113,13 +113,7 @@ def rate_limited(
             allowed = limit() if callable(limit) else limit
             result = check_rate(rate_key(request, scope), allowed, window_seconds)
             if not result.allowed:
-                response = HttpResponse(
-                    "Too many requests; please wait a little and try again.\n",
-                    status=429,
-                    content_type="text/plain; charset=utf-8",
-                )
-                response["Retry-After"] = str(result.retry_after)
-                return response
+                return too_many_requests("Too many requests; please wait a little and try again.", result)
             response = view(request, *args, **kwargs)
             response["RateLimit-Remaining"] = str(result.remaining)
             return response
@@ -127,3 +121,10 @@ def rate_limited(
         return wrapper
 
     return decorate
+
+
+def too_many_requests(message: str, result: RateResult) -> HttpResponse:
+    """429 with the seconds until `result`'s window lets the reader in again."""
+    response = HttpResponse(f"{message}\n", status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(result.retry_after)
+    return response

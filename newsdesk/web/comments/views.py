@@ -17,7 +17,7 @@ from newsdesk.web.comments.actions import (
 )
 from newsdesk.web.comments.forms import CommentForm, ReportForm
 from newsdesk.web.comments.lib import target_url
-from newsdesk.web.ratelimit import check_rate, client_ip
+from newsdesk.web.ratelimit import check_rate, client_ip, too_many_requests
 
 
 @require_POST
@@ -119,13 +119,7 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     ):
         result = check_rate(key, limit, window)
         if not result.allowed:
-            response = HttpResponse(
-                "You are posting too fast; please wait a little and try again.\n",
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = str(result.retry_after)
-            return response
+            return too_many_requests("You are posting too fast; please wait a little and try again.", result)
     return None
 
 
