@@ -9,7 +9,7 @@ A hit that is refused is not counted, so a client that backs off recovers on tim
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from ipaddress import ip_address
@@ -43,6 +43,20 @@ def check_rate(key: str, limit: int, window_seconds: int, *, now: float | None =
     if not result.allowed:
         cache.decr(current_key)
     return result
+
+
+def first_refusal(limits: Iterable[tuple[str, int]], window_seconds: int) -> RateResult | None:
+    """Count a hit against each (key, limit) in turn; the first refusal, or None when all allow it.
+
+    Several keys (an account and an address) so that neither many accounts nor many addresses help.
+    """
+    if not settings.NEWSDESK_RATELIMIT_ENABLED:
+        return None
+    for key, limit in limits:
+        result = check_rate(key, limit, window_seconds)
+        if not result.allowed:
+            return result
+    return None
 
 
 def decide(previous: int, current: int, elapsed: float, limit: int, window_seconds: int) -> RateResult:

@@ -17,7 +17,7 @@ from newsdesk.web.comments.actions import (
 )
 from newsdesk.web.comments.forms import CommentForm, ReportForm
 from newsdesk.web.comments.lib import target_url
-from newsdesk.web.ratelimit import check_rate, client_ip, too_many_requests
+from newsdesk.web.ratelimit import client_ip, first_refusal, too_many_requests
 
 
 @require_POST
@@ -109,18 +109,17 @@ def _target_of(comment: Comment) -> Article | Story:
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse | None:
-    """Posting is limited per account and per address, so neither many accounts nor many addresses help."""
-    if not settings.NEWSDESK_RATELIMIT_ENABLED:
+    """Posting is limited per account and per address (see `first_refusal`)."""
+    refused = first_refusal(
+        [
+            (f"comments:user:{request.user.pk}", settings.NEWSDESK_COMMENT_RATE_PER_USER),
+            (f"comments:ip:{client_ip(request)}", settings.NEWSDESK_COMMENT_RATE_PER_IP),
+        ],
+        settings.NEWSDESK_COMMENT_RATE_WINDOW,
+    )
+    if refused is None:
         return None
-    window = settings.NEWSDESK_COMMENT_RATE_WINDOW
-    for key, limit in (
-        (f"comments:user:{request.user.pk}", settings.NEWSDESK_COMMENT_RATE_PER_USER),
-        (f"comments:ip:{client_ip(request)}", settings.NEWSDESK_COMMENT_RATE_PER_IP),
-    ):
-        result = check_rate(key, limit, window)
-        if not result.allowed:
-            return too_many_requests("You are posting too fast; please wait a little and try again.", result)
-    return None
+    return too_many_requests("You are posting too fast; please wait a little and try again.", refused)
 
 
 def _refused(
