@@ -76,10 +76,6 @@ class Feed(models.Model):
     def __str__(self) -> str:
         return self.title or self.url
 
-    @property
-    def is_enabled(self) -> bool:
-        return self.disabled_at is None
-
 
 class FetchFailure(models.Model):
     """One row per failing URL and stage, so an operator sees what is broken without reading logs."""

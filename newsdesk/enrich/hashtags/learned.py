@@ -37,10 +37,3 @@ def learned_aliases() -> Aliases:
         if _cached is None or time.monotonic() - _cached[0] > REFRESH_SECONDS:
             _cached = (time.monotonic(), archive_aliases())
         return _cached[1]
-
-
-def forget_learned_aliases() -> None:
-    """Drop the cached copy (the archive changed, e.g. in tests)."""
-    global _cached
-    with _lock:
-        _cached = None
