@@ -20,6 +20,8 @@ class BadItem(ValueError):
 @dataclass(frozen=True)
 class StreamItem:
     id: str
+    # The id exactly as the input gave it (a number stays a number), echoed back in the output.
+    given_id: object
     title: str
     text: str
     source: str
@@ -58,6 +60,7 @@ def parse_line(line: str) -> StreamItem:
         raise BadItem("needs published")
     return StreamItem(
         id=str(item_id),
+        given_id=item_id,
         title=title,
         text=str(data.get("text") or ""),
         source=str(data.get("source") or data.get("url") or ""),
@@ -82,8 +85,12 @@ def cluster_stream(
     items: list[StreamItem],
     embed: Callable[[list[str]], np.ndarray],
     settings: ClusterSettings | None = None,
-) -> Iterator[tuple[str, int]]:
-    """(item id, story key) per item as it is placed; a later merge may fold a key into an older one."""
+) -> Iterator[tuple[object, int]]:
+    """(given id, story key) per item, in time order, once the whole stream is placed.
+
+    Items are placed one by one as they arrive; the keys wait for the end because a later merge
+    may fold a story into an older one, and a key printed before that would split the story.
+    """
     from newsdesk.enrich.embeddings import embedding_text
 
     clusterer = StoryClusterer(settings)
@@ -96,5 +103,5 @@ def cluster_stream(
                     id=item.id, title=item.title, published=item.published, vector=vector, source=item.source
                 )
             )
-        for item in batch:
-            yield item.id, clusterer.story_of(item.id)
+    for item in items:
+        yield item.given_id, clusterer.story_of(item.id)

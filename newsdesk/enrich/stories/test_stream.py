@@ -2,10 +2,12 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from newsdesk.enrich.stories.stream import BadItem, parse_published, read_items
+from newsdesk.enrich.stories import stream
+from newsdesk.enrich.stories.stream import BadItem, StreamItem, cluster_stream, parse_published, read_items
 
 TESTDATA = Path(__file__).parent / "testdata"
 
@@ -47,3 +49,29 @@ def test_the_cluster_command_prints_one_story_per_event(capsys):
 def test_the_cluster_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="no file"):
         call_command("cluster", str(tmp_path / "missing.jsonl"))
+
+
+def _item(given_id, title: str, hours: float) -> StreamItem:
+    return StreamItem(
+        id=str(given_id), given_id=given_id, title=title, text="", source="", published=hours * 3600
+    )
+
+
+def test_keys_are_final_after_a_later_merge(monkeypatch):
+    # Two stories 53° apart in meaning (too far to join), then one between them: it joins one,
+    # pulls that story's centroid within merge distance of the other, and the two become one.
+    monkeypatch.setattr(stream, "BATCH", 1)  # place and embed one item at a time, as a stream would
+    angles = {"Harbour ferry strike": 0.0, "Lighthouse keeper retires": 53.0, "Quay dredging resumes": 26.5}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        radians = [np.radians(angles[text]) for text in texts]
+        return np.array([[np.cos(r), np.sin(r), 0.0] for r in radians], dtype=np.float32)
+
+    items = [_item(1, "Harbour ferry strike", 0), _item("b", "Lighthouse keeper retires", 1)]
+    separate = dict(cluster_stream(items, embed))
+    assert separate[1] != separate["b"]
+
+    items.append(_item(3, "Quay dredging resumes", 2))
+    stories = list(cluster_stream(items, embed))
+    assert [given_id for given_id, _ in stories] == [1, "b", 3]  # ids come back as given
+    assert len({story for _, story in stories}) == 1
