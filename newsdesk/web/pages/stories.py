@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from newsdesk.models import Article, Source, Story
 
@@ -83,4 +84,5 @@ def top_stories(limit: int = TOP_STORIES) -> list[StorySummary]:
 
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
     found = get_object_or_404(Story.objects.select_related("representative"), id=story_id)
-    return render(request, "newsdesk/story.html", story_context(found))
+    feed_url = reverse("story_feed", args=[found.id])
+    return render(request, "newsdesk/story.html", {**story_context(found), "feed_url": feed_url})

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 
 from newsdesk.web.cache import article_scope, cached_page
-from newsdesk.web.pages import stories, views
+from newsdesk.web.pages import feeds, stories, views
 
 urlpatterns = [
     path("", cached_page(views.home), name="home"),
@@ -15,5 +15,11 @@ urlpatterns = [
     path("category/<slug:slug>/", cached_page(views.category), name="category"),
     path("source/<slug:slug>/", cached_page(views.source), name="source"),
     re_path(r"^search/?$", cached_page(views.search), name="search"),
+    # RSS of each list, for feed readers (newsdesk/web/pages/feeds.py).
+    path("feed/", cached_page(feeds.LatestFeed()), name="feed"),
+    path("category/<slug:slug>/feed/", cached_page(feeds.CategoryFeed()), name="category_feed"),
+    path("source/<slug:slug>/feed/", cached_page(feeds.SourceFeed()), name="source_feed"),
+    path("hashtag/<str:tag>/feed/", cached_page(feeds.HashtagFeed()), name="hashtag_feed"),
+    path("story/<int:story_id>/feed/", cached_page(feeds.StoryFeed()), name="story_feed"),
     path("", include("newsdesk.web.aipanel.urls")),
 ]

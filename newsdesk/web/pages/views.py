@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -92,6 +93,7 @@ def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
             "page": page,
             "heading": f"Latest news with #{found.name}",
             "page_title": f"#{found.name}",
+            "feed_url": reverse("hashtag_feed", args=[found.name]),
             "empty_text": f"No stories carry #{found.name} any more.",
         },
     )
@@ -106,6 +108,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         _articles().filter(category=slug),
         heading=label,
         page_title=label,
+        feed_url=reverse("category_feed", args=[slug]),
         empty_text=f"No {label.lower()} stories yet.",
     )
 
@@ -118,6 +121,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         heading=publisher.name,
         page_title=publisher.name,
         source=publisher,
+        feed_url=reverse("source_feed", args=[publisher.slug]),
         empty_text=f"Nothing from {publisher.name} has been fetched yet.",
     )
 
