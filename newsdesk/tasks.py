@@ -25,7 +25,6 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from celery import Celery, Task
-from celery.signals import task_failure, task_retry, task_success
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
@@ -232,22 +231,6 @@ def claim_host_turn(host: str, delay: float) -> bool:
 def pipeline_task_names() -> list[str]:
     tasks = (poll_due_feeds, poll_feed, fetch_article, enrich_article)
     return [task.name.rsplit(".", 1)[1] for task in tasks]
-
-
-def _count(outcome: str):
-    def handler(sender: Task | None = None, **kwargs) -> None:
-        from newsdesk.web.ops.metrics import increment
-
-        if sender is not None and sender.name.startswith("newsdesk.tasks."):
-            increment(f"task:{sender.name.rsplit('.', 1)[1]}:{outcome}")
-
-    return handler
-
-
-_count_success, _count_failure, _count_retry = _count("succeeded"), _count("failed"), _count("retried")
-task_success.connect(_count_success, weak=False)
-task_failure.connect(_count_failure, weak=False)
-task_retry.connect(_count_retry, weak=False)
 
 
 def run_poll_inline(feed_id: int):

@@ -10,5 +10,9 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from newsdesk.web.cache import connect_invalidation_signals
+        from newsdesk.web.ops.metrics import connect_task_counters
 
         connect_invalidation_signals()
+        # Here rather than in tasks.py, so the task layer does not import the web side; Celery
+        # workers set Django up too, so their tasks are counted.
+        connect_task_counters()

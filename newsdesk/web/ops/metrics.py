@@ -72,6 +72,22 @@ def increment(name: str, delta: int = 1) -> None:
             cache.incr(key, delta)
 
 
+def connect_task_counters() -> None:
+    """Count every pipeline task's outcome in the shared counters, in whichever process runs it."""
+    from celery.signals import task_failure, task_retry, task_success
+
+    for signal, outcome in ((task_success, "succeeded"), (task_failure, "failed"), (task_retry, "retried")):
+        signal.connect(_task_counter(outcome), weak=False, dispatch_uid=f"newsdesk-task-{outcome}")
+
+
+def _task_counter(outcome: str):
+    def handler(sender=None, **kwargs) -> None:
+        if sender is not None and sender.name.startswith("newsdesk.tasks."):
+            increment(f"task:{sender.name.rsplit('.', 1)[1]}:{outcome}")
+
+    return handler
+
+
 def shared_counts(names: list[str]) -> dict[str, int]:
     """The shared counters of these names that exist, in one round trip."""
     found = cache.get_many([PREFIX + name for name in names])

@@ -124,3 +124,14 @@ def test_metrics_are_refused_to_addresses_not_allowed(client):
     with override_settings(NEWSDESK_METRICS_ALLOWED_IPS=["203.0.113.0/24"]):
         assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 200
         assert client.get("/metrics").status_code == 403
+
+
+def test_metrics_count_the_pipeline_tasks_that_ran(client):
+    from newsdesk.tasks import poll_due_feeds
+
+    poll_due_feeds.apply()  # nothing is due: it succeeds at once
+    poll_due_feeds.apply()
+
+    found = samples(client.get("/metrics").content)
+    assert found[("newsdesk_tasks_total", (("outcome", "succeeded"), ("task", "poll_due_feeds")))] == 2
+    assert found[("newsdesk_tasks_total", (("outcome", "failed"), ("task", "poll_due_feeds")))] == 0
