@@ -209,6 +209,8 @@ if NEWSDESK_TRUSTED_PROXY_COUNT:
     # Our proxy terminates TLS and says so; Django then builds https:// links and secure cookies.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 NEWSDESK_RATELIMIT_ENABLED = env.bool("NEWSDESK_RATELIMIT_ENABLED", default=True)
+# Requests a minute to the JSON API (/api/v1/, newsdesk/web/api) per client address.
+NEWSDESK_API_RATE_PER_MINUTE = env.int("NEWSDESK_API_RATE_PER_MINUTE", default=120)
 # Who may read /metrics (addresses or networks), after the proxy rule above.
 NEWSDESK_METRICS_ALLOWED_IPS = env.list("NEWSDESK_METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
 # Database gauges on /metrics are counted at most this often (a full count on a big archive costs).

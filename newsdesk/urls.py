@@ -6,6 +6,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("newsdesk.web.ops.urls")),
     path("accounts/", include("allauth.urls")),
+    # The read-only JSON API (newsdesk/web/api, docs/api.md): versioned, outside the language prefix.
+    path("api/", include("newsdesk.web.api.urls")),
 ]
 urlpatterns += i18n_patterns(path("", include("newsdesk.web.pages.urls")), prefix_default_language=True)
 # Readers: accounts, comments, moderation, follows (newsdesk/web/{accounts,comments,moderation,follows}).

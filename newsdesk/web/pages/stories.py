@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -72,13 +73,14 @@ def more_on_this_story(article: Article, limit: int = SIBLINGS_SHOWN) -> dict | 
     return {"story": story, "articles": shown}
 
 
+def ranked_stories(min_sources: int = MIN_TOP_SOURCES) -> QuerySet[Story]:
+    """Stories told by at least `min_sources` sources, broadest and freshest first (`Story.rank_score`)."""
+    return Story.objects.filter(source_count__gte=min_sources).order_by("-rank_score")
+
+
 def top_stories(limit: int = TOP_STORIES) -> list[StorySummary]:
-    """The broadest, freshest stories by `Story.rank_score`, each with its representative article."""
-    stories = list(
-        Story.objects.filter(source_count__gte=MIN_TOP_SOURCES)
-        .select_related("representative__source")
-        .order_by("-rank_score")[:limit]
-    )
+    """The home page's top stories, each with its representative article."""
+    stories = list(ranked_stories().select_related("representative__source")[:limit])
     return [StorySummary(story, story.representative) for story in stories]
 
 

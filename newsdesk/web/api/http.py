@@ -1,0 +1,127 @@
+"""What every API response shares: JSON errors, methods, the rate limit, CORS, caching and ETags.
+
+Cached pages are looked up inside the endpoint, after the rate limit: were the view marked
+for PageCacheMiddleware, a cache hit would skip the limit. The headers added here (CORS,
+Cache-Control, ETag, RateLimit-Remaining) are set on hits and misses alike, since the page
+cache keeps only a few headers of what it stores.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.views.decorators.csrf import csrf_exempt
+
+from newsdesk.web.cache import cached_page
+from newsdesk.web.ratelimit import RateResult, check_rate, client_ip
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
+RATE_WINDOW_SECONDS = 60
+# Public data, the same for every reader: any shared cache may keep it this long.
+CACHE_CONTROL = "public, max-age=60"
+# Browsers may reuse a preflight answer this long.
+PREFLIGHT_MAX_AGE = 86400
+
+
+class ApiError(Exception):
+    """A client-facing failure: becomes {"error": {"code", "message"}} with `status`."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_response(status: int, code: str, message: str) -> JsonResponse:
+    response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    # An error says nothing worth keeping, and a 429 must never be served to another client.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def not_found(message: str = "No such endpoint; see /api/v1/ for the list.") -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+def too_many_requests_json(result: RateResult) -> JsonResponse:
+    """The JSON twin of ratelimit.too_many_requests: 429 with the seconds to wait."""
+    response = error_response(
+        429,
+        "rate_limited",
+        f"More than {settings.NEWSDESK_API_RATE_PER_MINUTE} requests a minute from this address; "
+        f"retry after {result.retry_after} s.",
+    )
+    response["Retry-After"] = str(result.retry_after)
+    return response
+
+
+def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap a view that returns JSON or raises ApiError into a public, read-only API endpoint."""
+    cached_view = cached_page(view)
+
+    @csrf_exempt  # nothing here writes; a POST gets its 405 in JSON, not CSRF's HTML 403
+    @wraps(view)
+    def endpoint(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = _answer(request, cached_view, args, kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Retry-After, RateLimit-Remaining"
+        if response.status_code == 200:
+            response["Cache-Control"] = CACHE_CONTROL
+            set_response_etag(response)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+    return endpoint
+
+
+def _answer(request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return _preflight(request)
+    if request.method not in ALLOWED_METHODS:
+        response = error_response(
+            405, "method_not_allowed", f"{request.method} is not allowed: this API is read-only."
+        )
+        response["Allow"] = ", ".join(ALLOWED_METHODS)
+        return response
+    if settings.NEWSDESK_RATELIMIT_ENABLED:
+        result = check_rate(
+            f"api:ip:{client_ip(request)}", settings.NEWSDESK_API_RATE_PER_MINUTE, RATE_WINDOW_SECONDS
+        )
+        if not result.allowed:
+            return too_many_requests_json(result)
+    else:
+        result = None
+    try:
+        # Links to reader pages carry the site's default language, whatever the client's
+        # Accept-Language: the cached JSON is shared by every client.
+        with translation.override(settings.LANGUAGE_CODE):
+            response = view(request, *args, **kwargs)
+    except ApiError as error:
+        response = error_response(error.status, error.code, error.message)
+    except Exception:
+        if settings.DEBUG:
+            raise
+        logger.exception("API request failed: %s", request.get_full_path())
+        response = error_response(500, "internal_error", "The server failed to answer; it has been logged.")
+    if result is not None:
+        response["RateLimit-Remaining"] = str(result.remaining)
+    return response
+
+
+def _preflight(request: HttpRequest) -> HttpResponse:
+    """Answer a browser's CORS preflight: GET and HEAD from any origin, with the headers it asked for."""
+    response = HttpResponse(status=204)
+    response["Allow"] = ", ".join(ALLOWED_METHODS)
+    response["Access-Control-Allow-Methods"] = ", ".join(ALLOWED_METHODS)
+    requested = request.headers.get("Access-Control-Request-Headers")
+    if requested:
+        response["Access-Control-Allow-Headers"] = requested
+    response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+    return response

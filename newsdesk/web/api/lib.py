@@ -1,0 +1,257 @@
+"""The API's queries. Each reuses what the reader pages use, so the API shows what the site shows.
+
+Lists page with cursors: newest-first lists by their (published_at, id) key, so a page
+costs an index range whatever its depth and a new article never shifts the next page;
+ranked lists (search, stories), whose order has no such key, by offset.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.utils import timezone
+
+from newsdesk.enrich.dedup import originals
+from newsdesk.enrich.hashtags.trending import trending_hashtags
+from newsdesk.enrich.related import related_articles
+from newsdesk.models import Article, ArticleHashtag, Hashtag, Source, Story
+from newsdesk.store.search import search_articles
+from newsdesk.web.api.http import not_found
+from newsdesk.web.api.params import (
+    ArticleFilters,
+    ArticleQuery,
+    Cursor,
+    KeyCursor,
+    OffsetCursor,
+    StoryQuery,
+    bad_parameter,
+)
+from newsdesk.web.pages.article_page import article_context
+from newsdesk.web.pages.stories import ranked_stories, story_context
+
+# Listings never read the two body columns, the biggest by far.
+BODY_FIELDS = ("html", "text")
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    articles: list[Article]
+    hashtags: dict[str, list[str]]  # article id -> hashtag names, heaviest first
+    next: Cursor | None
+    previous: Cursor | None
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    stories: list[Story]
+    first_reports: dict[int, Article]  # story id -> its earliest article
+    next: OffsetCursor | None
+    previous: OffsetCursor | None
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    article: Article
+    page: dict  # the article page's context: the display policy already applied
+    copies: list[str]
+    related: list[Article] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A filtered newest-first list: its rows are articles, or hashtag taggings pointing at them."""
+
+    queryset: QuerySet
+    date: str  # the rows' date field
+    key: str  # the rows' article id field
+    article_of: Callable[[Any], Article]
+
+
+def article_page(query: ArticleQuery) -> ArticlePage:
+    """One page of /articles: the newest originals matching the filters, or search's ranking for `q`."""
+    if query.q is not None:
+        articles, next_cursor, previous_cursor = _search_page(query)
+    else:
+        articles, next_cursor, previous_cursor = _newest_page(query)
+    prefetch_related_objects([a for a in articles if not _source_loaded(a)], "source")
+    return ArticlePage(articles, hashtag_names([a.id for a in articles]), next_cursor, previous_cursor)
+
+
+def hashtag_names(article_ids: list[str]) -> dict[str, list[str]]:
+    """Each article's hashtags in one query, heaviest first and as many as its page shows."""
+    names: dict[str, list[str]] = {}
+    taggings = (
+        ArticleHashtag.objects.filter(article_id__in=article_ids)
+        .order_by("article_id", "-weight", "hashtag__key")
+        .values_list("article_id", "hashtag__name")
+    )
+    for article_id, name in taggings:
+        shown = names.setdefault(article_id, [])
+        if len(shown) < settings.NEWSDESK_MAX_HASHTAGS:
+            shown.append(name)
+    return names
+
+
+def _source_loaded(article: Article) -> bool:
+    return Article.source.is_cached(article)
+
+
+def _search_page(query: ArticleQuery) -> tuple[list[Article], Cursor | None, Cursor | None]:
+    """Search's own ranking, by offset; syndicated copies are left out, so a page may come up short."""
+    offset = query.cursor.offset if isinstance(query.cursor, OffsetCursor) else 0
+    size = query.page_size
+    found = search_articles(query.q, limit=size + 1, offset=offset)
+    articles = [article for article in found[:size] if article.duplicate_of_id is None]
+    next_cursor = OffsetCursor(offset + size) if len(found) > size else None
+    previous_cursor = OffsetCursor(max(0, offset - size)) if offset > 0 else None
+    return articles, next_cursor, previous_cursor
+
+
+def _newest_page(query: ArticleQuery) -> tuple[list[Article], Cursor | None, Cursor | None]:
+    rows = _filtered_rows(query.filters)
+    if rows is None:
+        return [], None, None
+    size, cursor = query.page_size, query.cursor
+    newest_first = (f"-{rows.date}", f"-{rows.key}")
+    if cursor is None:
+        found = list(rows.queryset.order_by(*newest_first)[: size + 1])
+        page = found[:size]
+        more_older, more_newer = len(found) > size, False
+    elif cursor.older:
+        found = list(
+            rows.queryset.filter(_beyond(rows, cursor, older=True)).order_by(*newest_first)[: size + 1]
+        )
+        page = found[:size]
+        more_older, more_newer = len(found) > size, True
+    else:
+        oldest_first = (rows.date, rows.key)
+        found = list(
+            rows.queryset.filter(_beyond(rows, cursor, older=False)).order_by(*oldest_first)[: size + 1]
+        )
+        page = found[:size][::-1]
+        more_older, more_newer = True, len(found) > size
+    # An empty page (past an end, after deletions) has no neighbours to link to. The key is the
+    # row's own: a tagging's copy of the date is what its index orders by.
+    next_cursor = _key(rows, page[-1], older=True) if page and more_older else None
+    previous_cursor = _key(rows, page[0], older=False) if page and more_newer else None
+    return [rows.article_of(row) for row in page], next_cursor, previous_cursor
+
+
+def _key(rows: _Rows, row: Any, *, older: bool) -> KeyCursor:
+    return KeyCursor(older, getattr(row, rows.date), getattr(row, rows.key))
+
+
+def _beyond(rows: _Rows, cursor: KeyCursor, *, older: bool) -> Q:
+    """Rows strictly older (or newer) than the cursor's key; the outer date bound keeps it an index range."""
+    direction = "lt" if older else "gt"
+    at, key = cursor.published_at, cursor.article_id
+    bound = Q(**{f"{rows.date}__{direction}e": at})
+    return bound & (Q(**{f"{rows.date}__{direction}": at}) | Q(**{f"{rows.key}__{direction}": key}))
+
+
+def _filtered_rows(filters: ArticleFilters) -> _Rows | None:
+    """The rows to page through; None when a hashtag that was never used makes the answer empty."""
+    source = None
+    if filters.source is not None:
+        source = Source.objects.filter(slug=filters.source).first()
+        if source is None:
+            raise bad_parameter("source", f"unknown source {filters.source!r}; /api/v1/sources lists them")
+    if filters.hashtag is None:
+        rows = _Rows(
+            originals(Article.objects.defer(*BODY_FIELDS)), "published_at", "id", lambda article: article
+        )
+        prefix = ""
+    else:
+        # As the hashtag page does: its taggings carry the date, so one index range gives the page.
+        hashtag = Hashtag.objects.filter(key=filters.hashtag.lower()).first()
+        if hashtag is None:
+            return None
+        taggings = (
+            ArticleHashtag.objects.filter(hashtag=hashtag, article__duplicate_of__isnull=True)
+            .select_related("article")
+            .defer(*(f"article__{name}" for name in BODY_FIELDS))
+        )
+        rows = _Rows(taggings, "published_at", "article_id", lambda tagging: tagging.article)
+        prefix = "article__"
+    conditions = Q()
+    if filters.category is not None:
+        conditions &= Q(**{f"{prefix}category": filters.category})
+    if source is not None:
+        conditions &= Q(**{f"{prefix}source": source})
+    if filters.language is not None:
+        conditions &= Q(**{f"{prefix}language": filters.language})
+    if filters.since is not None:
+        conditions &= Q(**{f"{rows.date}__gte": filters.since})
+    if filters.until is not None:
+        conditions &= Q(**{f"{rows.date}__lt": filters.until})
+    return _Rows(rows.queryset.filter(conditions), rows.date, rows.key, rows.article_of)
+
+
+def article_detail(article_id: str, site_url: str) -> ArticleDetail:
+    """One article as its page shows it: the page's own context (so the display policy holds),
+    its syndicated copies, and the related articles of the page's side column."""
+    article = Article.objects.select_related("source").filter(id=article_id).first()
+    if article is None:
+        raise not_found(f"no article {article_id}")
+    copies = list(
+        Article.objects.filter(duplicate_of=article)
+        .order_by("published_at", "id")
+        .values_list("id", flat=True)
+    )
+    return ArticleDetail(article, article_context(article, site_url), copies, related_articles(article))
+
+
+def story_page(query: StoryQuery) -> StoryPage:
+    """Stories as the home page ranks its top stories, each with the article that reported it first."""
+    offset = query.cursor.offset if query.cursor is not None else 0
+    size = query.page_size
+    first_article = (
+        Article.objects.filter(story=OuterRef("pk"))
+        .order_by("published_at", "discovered_at")
+        .values("id")[:1]
+    )
+    found = list(
+        ranked_stories(query.min_sources)
+        .select_related("representative__source")
+        .defer("centroid", *(f"representative__{name}" for name in BODY_FIELDS))
+        .annotate(first_article_id=Subquery(first_article))[offset : offset + size + 1]
+    )
+    stories = found[:size]
+    first = (
+        Article.objects.select_related("source")
+        .defer(*BODY_FIELDS)
+        .in_bulk([story.first_article_id for story in stories if story.first_article_id])
+    )
+    return StoryPage(
+        stories,
+        {story.id: first[story.first_article_id] for story in stories if story.first_article_id in first},
+        OffsetCursor(offset + size) if len(found) > size else None,
+        OffsetCursor(max(0, offset - size)) if offset > 0 else None,
+    )
+
+
+def story_coverage(story_id: int) -> dict:
+    """The full-coverage page's context: versions grouped by source, first reporter, timeline."""
+    story = (
+        Story.objects.select_related("representative__source").defer("centroid").filter(id=story_id).first()
+    )
+    if story is None:
+        raise not_found(f"no story {story_id}")
+    return story_context(story)
+
+
+def trending(limit: int) -> list[tuple[Hashtag, float]]:
+    """The home page's trending hashtags, now."""
+    return trending_hashtags(timezone.now(), limit)
+
+
+def active_sources() -> list[Source]:
+    """Sources being followed, each with its newest article's date (one index seek per source)."""
+    newest = (
+        Article.objects.filter(source=OuterRef("pk")).order_by("-published_at").values("published_at")[:1]
+    )
+    return list(
+        Source.objects.filter(is_active=True).annotate(latest_published_at=Subquery(newest)).order_by("name")
+    )

@@ -1,0 +1,103 @@
+"""The API's endpoints: read the parameters, run the query, shape the JSON (all three live beside)."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+
+from newsdesk.web.api import lib, params, serialize
+from newsdesk.web.api.http import api_endpoint, not_found
+from newsdesk.web.pages.stories import MIN_TOP_SOURCES
+
+OPENAPI_FILE = Path(__file__).with_name("openapi.json")
+VERSION = "v1"
+
+
+def _json(data: dict) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@api_endpoint
+def index(request: HttpRequest) -> JsonResponse:
+    params.check_known(request.GET, ())
+    links = serialize.Links(request)
+    return _json(
+        {
+            "version": VERSION,
+            "documentation": links.api("openapi"),
+            "endpoints": {
+                "articles": links.api("articles"),
+                "article": links.api("articles") + "/{id}",
+                "stories": links.api("stories"),
+                "story": links.api("stories") + "/{id}",
+                "trending_hashtags": links.api("trending_hashtags"),
+                "sources": links.api("sources"),
+                "categories": links.api("categories"),
+            },
+        }
+    )
+
+
+@api_endpoint
+def articles(request: HttpRequest) -> JsonResponse:
+    page = lib.article_page(params.article_query(request.GET))
+    return _json(serialize.article_page_json(page, serialize.Links(request)))
+
+
+@api_endpoint
+def article(request: HttpRequest, article_id: str) -> JsonResponse:
+    params.check_known(request.GET, ())
+    links = serialize.Links(request)
+    detail = lib.article_detail(article_id, links.absolute(reverse("article", args=[article_id])))
+    return _json(serialize.article_detail_json(detail, links))
+
+
+@api_endpoint
+def stories(request: HttpRequest) -> JsonResponse:
+    page = lib.story_page(params.story_query(request.GET, MIN_TOP_SOURCES))
+    return _json(serialize.story_page_json(page, serialize.Links(request)))
+
+
+@api_endpoint
+def story(request: HttpRequest, story_id: str) -> JsonResponse:
+    params.check_known(request.GET, ())
+    return _json(serialize.story_coverage_json(lib.story_coverage(int(story_id)), serialize.Links(request)))
+
+
+@api_endpoint
+def trending_hashtags(request: HttpRequest) -> JsonResponse:
+    return _json(
+        serialize.trending_json(lib.trending(params.trending_limit(request.GET)), serialize.Links(request))
+    )
+
+
+@api_endpoint
+def sources(request: HttpRequest) -> JsonResponse:
+    params.check_known(request.GET, ())
+    links = serialize.Links(request)
+    return _json({"results": [serialize.source_json(source, links) for source in lib.active_sources()]})
+
+
+@api_endpoint
+def categories(request: HttpRequest) -> JsonResponse:
+    params.check_known(request.GET, ())
+    return _json(serialize.categories_json(serialize.Links(request)))
+
+
+@api_endpoint
+def openapi(request: HttpRequest) -> JsonResponse:
+    params.check_known(request.GET, ())
+    return _json(openapi_document())
+
+
+@cache
+def openapi_document() -> dict:
+    return json.loads(OPENAPI_FILE.read_text())
+
+
+@api_endpoint
+def unknown(request: HttpRequest) -> JsonResponse:
+    """Anything else under /api/: a JSON 404, never the site's HTML one."""
+    raise not_found()
