@@ -6,7 +6,7 @@ ranked lists (search, stories), whose order has no such key, by offset.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -56,7 +56,7 @@ class ArticleDetail:
     article: Article
     page: dict  # the article page's context: the display policy already applied
     copies: list[str]
-    related: list[Article] = field(default_factory=list)
+    related: list[Article]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from newsdesk.web.pages.views import MAX_QUERY_LENGTH
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Far beyond any ranked list (search ranks 1,000 matches): a bigger offset was not made by this API.
+MAX_OFFSET = 1_000_000
 ARTICLE_FILTERS = ("category", "source", "hashtag", "language", "since", "until")
 PAGING = ("cursor", "page_size")
 ARTICLE_PARAMETERS = (*ARTICLE_FILTERS, "q", *PAGING)
@@ -100,7 +102,8 @@ def whole_number(params: QueryDict, name: str, default: int, low: int, high: int
     raw = single(params, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # isascii: "²".isdigit() is true, and int() refuses it.
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
         raise bad_parameter(name, f"a whole number from {low} to {high}, not {raw!r}")
     return int(raw)
 
@@ -110,11 +113,11 @@ def moment(name: str, raw: str) -> datetime:
     text = UNENCODED_OFFSET.sub(r"+\1", raw.strip())
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves it past year 9999
         raise bad_parameter(
             name, f"an ISO 8601 date or date-time such as 2024-03-05 or 2024-03-05T12:00:00Z, not {raw!r}"
         ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def encode_cursor(cursor: Cursor) -> str:
@@ -133,7 +136,7 @@ def decode_cursor(raw: str) -> Cursor:
     """The cursor a `next`/`previous` link carried; anything else is a 400, never a wrong page."""
     try:
         payload = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        if set(payload) == {"o"} and isinstance(payload["o"], int) and payload["o"] >= 0:
+        if set(payload) == {"o"} and isinstance(payload["o"], int) and 0 <= payload["o"] <= MAX_OFFSET:
             return OffsetCursor(payload["o"])
         if (
             set(payload) == {"d", "t", "i"}

@@ -83,14 +83,21 @@ def test_full_coverage_groups_versions_by_source_with_the_first_reporter_first(g
     assert body["timeline"][1]["published_at"] == "2024-03-05T12:30:00Z"
 
 
-@pytest.mark.parametrize("story_id", ["999999", "abc"])
+@pytest.mark.parametrize("story_id", ["999999", "999999999999999999", "abc"])
 def test_an_unknown_story_is_a_json_404(get_json, story_id):
     response = get_json(f"{STORIES}/{story_id}")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
 @pytest.mark.parametrize(
-    "params", [{"min_sources": "0"}, {"page_size": "500"}, {"cursor": "x"}, {"sort": "new"}]
+    "params",
+    [
+        {"min_sources": "0"},
+        {"page_size": "500"},
+        {"cursor": "x"},
+        {"cursor": "eyJvIjogMTAwMDAwMDAwMDAwMDAwMDAwMDAwMDB9"},  # {"o": 10**22}: past any database's OFFSET
+        {"sort": "new"},
+    ],
 )
 def test_bad_story_parameters_are_400s(get_json, params):
     response = get_json(STORIES, params)
