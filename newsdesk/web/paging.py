@@ -30,10 +30,15 @@ class PageSlice:
         return self.number - 1
 
 
+MAX_PAGE_DIGITS = 7
+
+
 def requested_page(request: HttpRequest) -> int:
     """The ?page= number; a missing one is 1, a malformed one is a 404 rather than a silent page 1."""
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    # ASCII digits only ("²".isdigit() is true, int() refuses it), and few enough that the
+    # offset fits the database's integers.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
         raise Http404("no such page")
     return int(raw)
 

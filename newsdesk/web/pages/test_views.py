@@ -252,6 +252,10 @@ def test_pages_are_linked_and_bounded(client, settings, source):
     assert 'rel="prev" href="?page=2"' in third and 'rel="next"' not in third
     assert client.get(reverse("home"), {"page": 4}).status_code == 404
     assert client.get(reverse("home"), {"page": "x"}).status_code == 404
+    # Digits Python's int() refuses, and a page whose offset no database integer holds.
+    assert client.get(reverse("home"), {"page": "²"}).status_code == 404
+    assert client.get(reverse("home"), {"page": "9" * 30}).status_code == 404
+    assert client.get(reverse("search"), {"q": "tide", "page": "9" * 30}).status_code == 404
 
     second_source_page = client.get(reverse("source", args=[source.slug]), {"page": 2}).content.decode()
     assert "Story 2" in second_source_page and "Story 1" not in second_source_page
