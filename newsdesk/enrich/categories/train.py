@@ -40,7 +40,8 @@ CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category if c != Category.G
 SEED_PATH = Path(__file__).resolve().parent / "seed.txt"
 
 # Share of the training weight each kind of example carries (within a kind, classes are balanced).
-KIND_WEIGHTS = {"articles": 1.0, "article_titles": 0.5, "headlines": 1.0, "seed": 1.0}
+# Seeds at 2.0: held-out headlines 0.767 → 0.771, unseen titles 0.600 → 0.636 (docs/quality.md).
+KIND_WEIGHTS = {"articles": 1.0, "article_titles": 0.5, "headlines": 1.0, "seed": 2.0}
 L2 = 1e-4
 STEPS = 1000
 # Word model: vocabulary size, inverse regularisation, and its share when joined with the embeddings.
