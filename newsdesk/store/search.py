@@ -49,9 +49,12 @@ SQLITE_FULL_TABLE = "newsdesk_article_fts"
 
 # Same bound as SQLite: the GIN index finds the matches, only the newest thousand are ranked, on the
 # stored document (search_index.py), so no body is parsed at query time. Sorting matches by date
-# reads each one's row, so the matches are first taken from a recent window (the planner ANDs the
-# GIN and published_at indexes) that widens only while it holds fewer than the candidates wanted:
-# the newest thousand are the same, and a common word never reads a million rows.
+# reads each one's row, so the matches are first taken from a recent window that widens only while
+# it holds fewer than the candidates wanted: the newest thousand are the same, and a common word
+# never reads a million rows. The window is a condition inside the GIN index over the document and
+# the date (migration 0008, btree_gin), so a window's scan costs its own matches and rows, not the
+# words' matches over the whole archive; each next window is sized from the matches the last one
+# held, as one scan of the right width costs less than several narrower ones.
 POSTGRES_CANDIDATES = """
     SELECT a.id
     FROM newsdesk_article a
@@ -60,7 +63,19 @@ POSTGRES_CANDIDATES = """
     ORDER BY a.published_at DESC
     LIMIT %s
 """
-POSTGRES_WINDOWS = (timedelta(days=7), timedelta(days=30), timedelta(days=365), None)
+# The last step: no date condition, which inside the date GIN index would visit every date.
+POSTGRES_ALL_CANDIDATES = """
+    SELECT a.id
+    FROM newsdesk_article a
+    WHERE a.search_document @@ websearch_to_tsquery('english'::regconfig, %s)
+    ORDER BY a.published_at DESC
+    LIMIT %s
+"""
+POSTGRES_FIRST_WINDOW = timedelta(days=7)
+# A window this wide would scan a year of dates: the whole archive through the words' index is cheaper.
+POSTGRES_WIDEST_WINDOW = timedelta(days=365)
+# Matches do not arrive evenly; a window sized for exactly the candidates would often fall short.
+POSTGRES_WINDOW_MARGIN = 1.5
 POSTGRES_RANKING = f"""
     SELECT a.id
     FROM newsdesk_article a
@@ -115,15 +130,31 @@ def _sqlite_search(match: str, now: datetime, limit: int, offset: int) -> list[s
     return [row[0] for row in rows]
 
 
+def next_search_window(window: timedelta, found: int) -> timedelta | None:
+    """The window expected to hold MAX_CANDIDATES matches when `window` held `found` (fewer than that),
+    at least twice as wide; None means the whole archive."""
+    if found == 0:
+        return None
+    wider = window * max(MAX_CANDIDATES / found * POSTGRES_WINDOW_MARGIN, 2.0)
+    return None if wider > POSTGRES_WIDEST_WINDOW else wider
+
+
 def _postgres_search(words: str, now: datetime, limit: int, offset: int) -> list[str]:
     with connection.cursor() as cursor:
-        for window in POSTGRES_WINDOWS:
-            since = "-infinity" if window is None else now - window
-            cursor.execute(POSTGRES_CANDIDATES, [words, since, MAX_CANDIDATES])
+        window, found_before = POSTGRES_FIRST_WINDOW, -1
+        while True:
+            if window is None:
+                cursor.execute(POSTGRES_ALL_CANDIDATES, [words, MAX_CANDIDATES])
+            else:
+                cursor.execute(POSTGRES_CANDIDATES, [words, now - window, MAX_CANDIDATES])
             candidates = [row[0] for row in cursor.fetchall()]
             # A full window holds the newest N matches: wider ones would only add older ones.
-            if len(candidates) >= MAX_CANDIDATES:
+            if len(candidates) >= MAX_CANDIDATES or window is None:
                 break
+            # Nothing more in a wider window: the archive may end there, so the next asks it whole.
+            found = len(candidates)
+            window = None if found == found_before else next_search_window(window, found)
+            found_before = found
         if not candidates:
             return []
         cursor.execute(POSTGRES_RANKING, [candidates, words, now, limit, offset])
