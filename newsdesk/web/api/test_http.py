@@ -2,7 +2,6 @@
 the rate limit, and the page cache (a JSON page is stored and invalidated like any other)."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 
 from newsdesk.web.api import lib
@@ -96,28 +95,6 @@ def test_a_server_failure_is_a_json_500_and_logged(get_json, monkeypatch, caplog
     assert response.json()["error"]["code"] == "internal_error"
     assert "database on fire" not in response.content.decode()
     assert "database on fire" in caplog.text
-
-
-@pytest.fixture
-def page_cache(tmp_path):
-    with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}},
-        NEWSDESK_PAGE_CACHE_SECONDS=300,
-        NEWSDESK_CONTENT_GENERATION_FILE=str(tmp_path / "generation"),
-    ):
-        cache.clear()
-        yield
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the page cache's generation bump as if each write had committed."""
-
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
 
 
 def test_the_page_cache_serves_json_with_every_header_and_drops_it_on_change(get_json, page_cache, committed):

@@ -1,8 +1,5 @@
 """Comments and the anonymous page cache: a new comment, a hidden one, a renamed author show at once."""
 
-import pytest
-from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 
 from newsdesk.web.accounts.actions import set_display_name
@@ -10,26 +7,6 @@ from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import post_comment
 from newsdesk.web.moderation.actions import moderate_comment
 from newsdesk.web.testing import make_article, make_source
-
-
-@pytest.fixture
-def page_cache(tmp_path):
-    with override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "c"}},
-        NEWSDESK_PAGE_CACHE_SECONDS=300,
-        NEWSDESK_CONTENT_GENERATION_FILE=str(tmp_path / "generation"),
-    ):
-        cache.clear()
-        yield
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
 
 
 def test_comment_changes_reach_cached_anonymous_pages(client, db, page_cache, committed):
