@@ -98,7 +98,7 @@ class SourceFeed(ArticleFeed):
         return f"The newest stories from {source.name} on {settings.SITE_NAME}."
 
     def items(self, source: Source) -> QuerySet[Article]:
-        return _newest(Article.objects.filter(source=source))
+        return _newest(originals(Article.objects.filter(source=source)))
 
 
 class HashtagFeed(ArticleFeed):
