@@ -13,6 +13,7 @@ free of the waits and the GIL sharing of the threaded run. Prints one JSON objec
 
 import inspect
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -71,7 +72,7 @@ def instrument(clock: StageClock, feed_urls: set[str]) -> list[str]:
 
     Fetcher.get = get
     steps = enrich_steps(pipeline)
-    for name in ["poll_stage", "extract_stage", "extract_article", "enrich_stage", *steps]:
+    for name in ["poll_stage", "extract_stage", "extract_page", "extract_article", "enrich_stage", *steps]:
         setattr(pipeline, name, clock.wrap(name, getattr(pipeline, name)))
     return steps
 
@@ -88,9 +89,15 @@ def trafilatura_rate(pages: list[bytes]) -> tuple[float, float]:
     return len(pages) / (time.perf_counter() - started), 1000 * cpu / len(pages)
 
 
-def peak_rss_mb() -> float:
-    """VmHWM: the most resident memory this process has had."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of another process so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """VmHWM: the most resident memory a process has had."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     import resource
@@ -101,12 +108,16 @@ def peak_rss_mb() -> float:
 def main() -> None:
     data_dir, per_section = sys.argv[1], sys.argv[2]
     serial = "--serial" in sys.argv[3:]
+    if serial:
+        # Each stage timed in this process's CPU clock: extraction too, so no extraction processes.
+        os.environ["NEWSDESK_EXTRACT_PROCESSES"] = "0"
     django.setup()
     import httpx
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
 
+    from newsdesk.extract.processes import extraction_process_ids, shutdown_extraction_processes
     from newsdesk.ingest.sources import import_opml
     from newsdesk.models import Article, ExtractionState, Feed
     from newsdesk.tasks import crawl_once
@@ -134,6 +145,11 @@ def main() -> None:
         started, cpu = time.perf_counter(), time.process_time()
         report = crawl_once(workers=1 if serial else None)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        # Pages extracted in worker processes (NEWSDESK_EXTRACT_PROCESSES) cost CPU there, not here.
+        extractors = extraction_process_ids()
+        extractor_cpu = sum(process_cpu_seconds(pid) for pid in extractors)
+        extractor_rss = [peak_rss_mb(pid) for pid in extractors]
+        shutdown_extraction_processes()
 
         baseline_after, baseline_cpu_after = trafilatura_rate(pages)
         extracted = Article.objects.filter(extraction=ExtractionState.PAGE)
@@ -157,8 +173,11 @@ def main() -> None:
                 "crawl_errors": report.errors[:10],
                 "pipeline_seconds": seconds,
                 "pipeline_pages_per_second": stored / seconds if seconds else 0.0,
-                # Over every thread of the process: how much of the 2 cores the crawl used.
-                "pipeline_cpu_ms_per_article": 1000 * cpu / max(stored, 1),
+                # Over every thread of the process and its extraction processes.
+                "pipeline_cpu_ms_per_article": 1000 * (cpu + extractor_cpu) / max(stored, 1),
+                "extraction_processes": len(extractors),
+                "extraction_processes_cpu_ms_per_article": 1000 * extractor_cpu / max(stored, 1),
+                "extraction_processes_peak_rss_mb": extractor_rss,
                 # The mean of a run before and after the crawl evens out a noisy neighbour.
                 "trafilatura_pages_per_second": (baseline_before + baseline_after) / 2,
                 "trafilatura_runs": [baseline_before, baseline_after],

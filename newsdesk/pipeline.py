@@ -21,7 +21,8 @@ from newsdesk.enrich.language import label_language
 from newsdesk.enrich.related import relate_article
 from newsdesk.enrich.stories.actions import join_story
 from newsdesk.enrich.vectors import embed_article
-from newsdesk.extract import ExtractionError, extract_article
+from newsdesk.extract import ExtractedArticle, ExtractionError, extract_article
+from newsdesk.extract.processes import extract_in_processes
 from newsdesk.ingest.fetch import Fetcher, FetchError
 from newsdesk.ingest.poll import PollOutcome, poll_feed
 from newsdesk.models import Article, ExtractionState, Feed, FetchFailure
@@ -66,6 +67,14 @@ def poll_stage(feed_id: int) -> PollOutcome:
     return poll_feed(feed, shared_fetcher())
 
 
+def extract_page(content: bytes, url: str) -> ExtractedArticle:
+    """Extracted in a worker process when the crawl has them (NEWSDESK_EXTRACT_PROCESSES)."""
+    processes = settings.NEWSDESK_EXTRACT_PROCESSES
+    if processes > 0:
+        return extract_in_processes(content, url, processes)
+    return extract_article(content, url=url)
+
+
 def extract_stage(article_id: str) -> str | None:
     """Fetch and extract an article's page; returns the id it ends under (None if it was a duplicate).
 
@@ -78,7 +87,7 @@ def extract_stage(article_id: str) -> str | None:
     article.extract_attempts += 1
     try:
         result = shared_fetcher().get(article.url)
-        extracted = extract_article(result.content, url=result.url)
+        extracted = extract_page(result.content, result.url)
     except (FetchError, ExtractionError) as error:
         status = getattr(error, "status", None)
         stage = FetchFailure.Stage.PAGE if isinstance(error, FetchError) else FetchFailure.Stage.EXTRACT

@@ -3,6 +3,7 @@
 The embedded default (no variables set) is SQLite under ./var/ and in-process tasks.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -157,6 +158,13 @@ NEWSDESK_MAX_REDIRECTS = env.int("NEWSDESK_MAX_REDIRECTS", default=5)
 NEWSDESK_HOST_CONCURRENCY = env.int("NEWSDESK_HOST_CONCURRENCY", default=2)
 NEWSDESK_HOST_DELAY = env.float("NEWSDESK_HOST_DELAY", default=1.0)
 NEWSDESK_CRAWL_WORKERS = env.int("NEWSDESK_CRAWL_WORKERS", default=8)
+# Processes that extract pages for the in-process crawl (newsdesk/extract/processes.py): one per
+# core, since extraction holds the GIL; 0 extracts in the crawl's own threads, as Celery workers
+# (processes already) do.
+_CORES = len(os.sched_getaffinity(0))
+NEWSDESK_EXTRACT_PROCESSES = env.int(
+    "NEWSDESK_EXTRACT_PROCESSES", default=0 if CELERY_BROKER_URL or _CORES < 2 else min(_CORES, 8)
+)
 
 # --- Polling: adaptive within these bounds.
 NEWSDESK_POLL_MIN_SECONDS = env.int("NEWSDESK_POLL_MIN_SECONDS", default=5 * 60)

@@ -10,6 +10,9 @@ os.environ.setdefault("NEWSDESK_LOAD_DEFAULT_SOURCES", "0")
 # the page cache's own tests turn it on (newsdesk/web/test_cache.py).
 os.environ.setdefault("NEWSDESK_PAGE_CACHE_SECONDS", "0")
 os.environ.setdefault("NEWSDESK_FRAGMENT_CACHE_SECONDS", "0")
+# Pages are extracted in the crawl's own threads, where a test can replace the extractor; the
+# extraction processes have their own tests (newsdesk/extract/test_processes.py, newsdesk/test_crawl.py).
+os.environ.setdefault("NEWSDESK_EXTRACT_PROCESSES", "0")
 
 from newsdesk.settings import *  # noqa: E402,F403
 

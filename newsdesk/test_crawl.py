@@ -14,6 +14,7 @@ from django.utils import timezone
 from newsdesk import pipeline
 from newsdesk.enrich.categories import category_from_section
 from newsdesk.extract.evaluate import shingle_match
+from newsdesk.extract.processes import extraction_process_ids, shutdown_extraction_processes
 from newsdesk.ingest.sources import add_source, import_opml
 from newsdesk.models import Article, ExtractionState, Feed, FetchFailure, Source
 from newsdesk.pipeline import poll_stage, reset_shared_fetcher, shared_fetcher
@@ -106,11 +107,22 @@ def assert_pages_served(client, ids) -> None:
         assert response.status_code == 200, stored_id
 
 
-def test_a_crawl_stores_every_real_page_once_and_the_next_crawl_gets_304s(shared_data: Path, client):
+@pytest.fixture
+def extraction_processes(settings):
+    """Pages extracted in two worker processes, as the embedded default does on a multi-core machine."""
+    settings.NEWSDESK_EXTRACT_PROCESSES = 2
+    yield
+    shutdown_extraction_processes()
+
+
+def test_a_crawl_stores_every_real_page_once_and_the_next_crawl_gets_304s(
+    shared_data: Path, client, extraction_processes
+):
     publishers = fundus_publishers(shared_data)
     with FixtureWeb(publishers) as web:
         subscribe(web)
         report = crawl_once(workers=WORKERS)
+        assert extraction_process_ids(), "the pages were not extracted in worker processes"
 
         assert (report.feeds_polled, report.feeds_failed, report.errors) == (len(publishers), 0, [])
         assert report.new_articles == 80
@@ -143,6 +155,22 @@ def test_a_crawl_stores_every_real_page_once_and_the_next_crawl_gets_304s(shared
         assert_stored_once(publishers)
 
     assert_pages_served(client, expected)
+
+
+def test_pages_extracted_in_worker_processes_are_stored_whole(extraction_processes):
+    publisher = harbour_gazette()
+    with FixtureWeb([publisher]) as web:
+        subscribe(web)
+        report = crawl_once(workers=WORKERS)
+        assert extraction_process_ids(), "the pages were not extracted in worker processes"
+
+    assert report.errors == []
+    expected = assert_stored_once([publisher])
+    for stored_id, (_, fixture) in expected.items():
+        article = Article.objects.get(id=stored_id)
+        assert article.extraction == ExtractionState.PAGE, (fixture.key, article.last_error)
+        assert article.text.split("\n\n") == fixture.paragraphs
+        assert article.enriched_at is not None
 
 
 def test_failing_pages_and_feeds_are_recorded_and_the_crawl_goes_on(client):
