@@ -12,6 +12,7 @@ import threading
 import numpy as np
 
 from newsdesk.enrich.categories.model import CategoryModel, shipped_model
+from newsdesk.enrich.categories.pooling import StoryPool
 from newsdesk.models import Category
 
 # Below this probability for its best category an article is "general".
@@ -71,12 +72,15 @@ def classify_many(
     section_priors: list[str] | None = None,
     model: CategoryModel | None = None,
     vectors: np.ndarray | None = None,
+    pool: StoryPool | None = None,
 ) -> list[tuple[str, float]]:
     """(category, confidence) for each (title, text); one embedding batch for all of them.
 
     An item with neither title nor text is general with confidence 0. `vectors` (one row per
     item) are embeddings the caller already has of embedding_text(title, text), made by the
     embedder the weights were learnt on (model.embedder); without them the items are embedded here.
+    With a `pool` (one per stream of batches), each item's evidence is pooled with that of its
+    story's other items in this batch and the earlier ones (see pooling.py).
     """
     from newsdesk.enrich.embeddings import embedding_text
 
@@ -93,6 +97,9 @@ def classify_many(
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(items), -1)[filled]
     titles_only = np.array([not (items[i][1] or "").strip() for i in filled])
     probabilities = model.probabilities([texts[i] for i in filled], vectors, titles_only)
+    if pool is not None:
+        log_p = np.log(np.maximum(probabilities, np.finfo(np.float64).tiny))
+        probabilities = pool.pool([items[i][0] or texts[i] for i in filled], vectors, log_p)
     for row, index in enumerate(filled):
         results[index] = decide(probabilities[row], model.categories, priors[index])
     return results

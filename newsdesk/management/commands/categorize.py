@@ -4,6 +4,7 @@ from collections.abc import Iterable, Iterator
 from django.core.management.base import BaseCommand
 
 from newsdesk.enrich.categories import classify_many, section_prior
+from newsdesk.enrich.categories.pooling import StoryPool
 from newsdesk.management.jsonl import BadLines, input_lines
 
 # Lines classified per embedding batch; output follows each batch, so long inputs stream.
@@ -34,32 +35,37 @@ class Command(BaseCommand):
     help = (
         'Categorise news items. Reads JSON lines {"id", "title", "text"?, "section"?} from a file or "-" '
         'for stdin and prints {"id", "category", "confidence"} lines; "section" is the publisher\'s '
-        "section, used as a prior."
+        "section, used as a prior. Items of one story (found among the lines so far, input order "
+        "standing for time) pool their evidence, so a story's headlines tend to share a category."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("input", metavar="INPUT.jsonl")
+        parser.add_argument(
+            "--no-pool", action="store_true", help="classify each item alone, not pooled with its story"
+        )
 
-    def handle(self, *args, input: str, **options):
+    def handle(self, *args, input: str, no_pool: bool = False, **options):
         bad = BadLines(input, self.stderr)
         with input_lines(input) as lines:
-            self._categorize(read_items(lines, bad.report))
+            self._categorize(read_items(lines, bad.report), None if no_pool else StoryPool())
         bad.fail_if_any()
 
-    def _categorize(self, items: Iterator[dict]) -> None:
+    def _categorize(self, items: Iterator[dict], pool: StoryPool | None) -> None:
         batch: list[dict] = []
         for item in items:
             batch.append(item)
             if len(batch) == BATCH:
-                self._write(batch)
+                self._write(batch, pool)
                 batch = []
         if batch:
-            self._write(batch)
+            self._write(batch, pool)
 
-    def _write(self, batch: list[dict]) -> None:
+    def _write(self, batch: list[dict], pool: StoryPool | None) -> None:
         results = classify_many(
             [(item["title"], item["text"]) for item in batch],
             section_priors=[section_prior(item["section"]) for item in batch],
+            pool=pool,
         )
         for item, (category, confidence) in zip(batch, results, strict=True):
             self.stdout.write(json.dumps({"id": item["id"], "category": category, "confidence": confidence}))
