@@ -386,7 +386,7 @@ def _attach_without_state(article: Article, story_id: int) -> Story:
 
 def _merge_converged(grown: StoryState, cache: StoryCache) -> StoryState:
     """Fold open stories whose centroid now matches `grown`'s into the oldest of them."""
-    converged = cache.open.converging(grown, cache.settings.merge_threshold, cache.settings.window)
+    converged = cache.open.converging(grown, cache.settings.merge_threshold, cache.settings.merge_reach)
     if not converged:
         return grown
     group = sorted([grown, *converged], key=lambda state: (state.first, state.key))

@@ -55,9 +55,17 @@ class ClusterSettings:
     burst_half_life: float = 60.0  # seconds
     window: float = 3 * 86400.0  # seconds a story stays open after its latest article
     merge_threshold: float = 0.70  # centroid cosine at which two open stories become one
+    # ...if their spans also come within this many seconds of each other: the merge folds back
+    # fragments of one event that split as it broke, not successive events on one topic.
+    merge_within: float = 3600.0
     candidates: int = 20  # stories compared in full, picked by centroid similarity
     closest_members: int = 5
     members_kept: int = 50
+
+    @property
+    def merge_reach(self) -> float:
+        """Seconds apart two stories' spans may be and still merge (never beyond the window)."""
+        return min(self.window, self.merge_within)
 
 
 class TermStatistics:
@@ -336,7 +344,8 @@ class StoryClusterer:
 
     def _merge_converged(self, grown: StoryState) -> StoryState:
         """Fold `grown` and any open story whose centroid now matches it into the older of the two."""
-        while converged := self.open.converging(grown, self.settings.merge_threshold, self.settings.window):
+        settings = self.settings
+        while converged := self.open.converging(grown, settings.merge_threshold, settings.merge_reach):
             other = converged[0]
             older, newer = (other, grown) if other.key < grown.key else (grown, other)
             merge_into(older, newer, self.settings.members_kept)

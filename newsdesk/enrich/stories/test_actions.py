@@ -207,3 +207,29 @@ def test_the_database_step_groups_a_stream_exactly_as_the_in_memory_clusterer():
 
     assert 4 <= len(set(in_memory.values())) < 30
     assert partition(in_database) == partition(in_memory)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days_apart, merged", [(0, True), (1, False)])
+def test_the_database_step_merges_converging_stories_only_when_close_in_time(days_apart, merged):
+    def vector(x: float, y: float) -> np.ndarray:
+        values = np.zeros(384, dtype=np.float32)
+        values[:2] = x, y
+        return values / np.linalg.norm(values)
+
+    stream = [
+        ("Harbour gates fail", -days_apart * 24 * 60, vector(1, 0)),
+        ("Ferry crews strike", 0, vector(0.6, 0.8)),
+        # Closer to the second story, whose centroid it pulls to 0.71 of the first's.
+        ("Quay flooded overnight", 30, vector(0.8, 0.6)),
+    ]
+    articles = []
+    for number, (title, minutes, embedding) in enumerate(stream):
+        article = publish(f"source{number}", title, minutes)
+        store_embedding(article, embedding)
+        join_story(article, embedding)
+        articles.append(article)
+    stories = [Article.objects.get(id=article.id).story_id for article in articles]
+    assert stories[1] == stories[2]
+    assert (stories[0] == stories[1]) is merged
+    assert Story.objects.count() == (1 if merged else 2)

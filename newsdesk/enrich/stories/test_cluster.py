@@ -102,6 +102,27 @@ def test_two_stories_that_converge_merge_into_the_older_one():
     assert clusterer.open[older].representative() == "m3"
 
 
+def test_stories_that_converge_only_a_day_apart_stay_two_events():
+    # The geometry of the test above, but the second story starts a day after the first ended:
+    # successive events on one topic (reviews on launch eve, the launch itself) are not merged.
+    settings = replace(
+        NO_BURST, join_threshold=0.7, lexical_weight=0.0, merge_threshold=0.7, closest_members=1
+    )
+    clusterer = StoryClusterer(settings)
+    older = clusterer.add(item("m1", "one", 0, axis(1, 0)))
+    newer = clusterer.add(item("m2", "two", 24, axis(0.6, 0.8)))
+    bridge = clusterer.add(item("m3", "three", 24.5, axis(0.8, 0.6)))
+    assert bridge == newer != older
+    assert clusterer.story_of("m1") == older
+    assert {clusterer.open[older].size, clusterer.open[newer].size} == {1, 2}
+    # Within the hour the same two stories are fragments of one event, and merge.
+    assert settings.merge_reach == HOUR
+    clusterer = StoryClusterer(settings)
+    older = clusterer.add(item("f1", "one", 0, axis(1, 0)))
+    clusterer.add(item("f2", "two", 0.5, axis(0.6, 0.8)))
+    assert clusterer.add(item("f3", "three", 0.75, axis(0.8, 0.6))) == older
+
+
 def test_open_stories_shortlist_the_closest_centroids_and_the_current_burst_within_the_window():
     settings = replace(ClusterSettings(), candidates=2, window=10 * HOUR)
     stories = OpenStories()
