@@ -260,8 +260,9 @@ class OpenStories:
     def close_quiet(self, before: float) -> None:
         """Drop the stories whose latest article is older than `before`."""
         count = len(self._keys)
-        for row in np.flatnonzero(self._last[:count] < before).tolist():
-            key = self._keys[row]
+        # Keys first: a drop may compact the rows, after which the old row numbers mean nothing.
+        quiet = [self._keys[row] for row in np.flatnonzero(self._last[:count] < before).tolist()]
+        for key in quiet:
             if key is not None:
                 self.drop(key)
 

@@ -151,3 +151,15 @@ def test_open_stories_stay_consistent_after_many_drops():
     settings = replace(NO_BURST, candidates=1, window=1000 * HOUR)
     assert [story.key for story in stories.shortlist(probe, settings)] == [100]
     assert len(stories) == 200 - len(range(0, 200, 3))
+
+
+def test_closing_many_quiet_stories_at_once_closes_exactly_those():
+    # Dropping most of the rows compacts them part-way through closing.
+    stories = OpenStories()
+    for key in range(200):
+        stories.put(new_story(key, item(f"i{key}", "t", key, axis(1, key / 200)), 50))
+    stories.close_quiet(before=150 * HOUR)
+    assert sorted(story.key for story in stories.values()) == list(range(150, 200))
+    probe = item("p", "t", 199, axis(1, 0.5))
+    settings = replace(NO_BURST, candidates=1, window=1000 * HOUR)
+    assert [story.key for story in stories.shortlist(probe, settings)] == [150]
