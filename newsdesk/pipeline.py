@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from newsdesk.ai.features import precompute_summary
-from newsdesk.enrich.categories import article_category
+from newsdesk.enrich.categories.assign import categorize_article, story_category
 from newsdesk.enrich.dedup import mark_copies
 from newsdesk.enrich.hashtags import build_hashtags
 from newsdesk.enrich.hashtags.learned import learned_aliases
@@ -135,21 +135,25 @@ def extract_stage(article_id: str) -> str | None:
 def enrich_stage(article_id: str) -> None:
     """Every enrichment step, in order; each one is idempotent.
 
-    The vector comes first: classification reads it too. Language and category are written
-    with `enriched_at` in one UPDATE at the end, not one autocommit each: every write
-    waits for SQLite's single write lock, which all the crawl's threads share.
+    The vector comes first: classification reads it too. The category is decided from the
+    article's own evidence first, then again from that evidence pooled with its story's once the
+    article has joined one. Language, category and the evidence are written with `enriched_at` in
+    one UPDATE at the end, not one autocommit each: every write waits for SQLite's single write
+    lock, which all the crawl's threads share.
     """
     article = Article.objects.select_related("source", "feed").filter(id=article_id).first()
     if article is None:
         return
-    labels = ("language", "category", "category_confidence")
+    labels = ("language", "category", "category_confidence", "category_evidence")
     before = [getattr(article, name) for name in labels]
     vector = embed_article(article)
     label_language(article, save=False)
     classify(article, vector, save=False)
     tag(article)
     mark_copies(article)
-    join_story(article, vector)
+    story = join_story(article, vector)
+    if story is not None:
+        pool_with_story(article, story.id)
     relate_article(article, vector)
     precompute_summary(article)
     after = [getattr(article, name) for name in labels]
@@ -158,13 +162,29 @@ def enrich_stage(article_id: str) -> None:
 
 
 def classify(article: Article, vector: np.ndarray | None = None, *, save: bool = True) -> None:
-    """Set the article's category and confidence; `save=False` leaves the write to the caller."""
-    decision = article_category(article, vector)
-    if decision is None or decision == (article.category, article.category_confidence):
-        return
-    article.category, article.category_confidence = decision
-    if save:
-        Article.objects.filter(id=article.id).update(category=decision[0], category_confidence=decision[1])
+    """Set the article's category, confidence and own evidence (`save=False`: the caller writes)."""
+    decision, evidence = categorize_article(article, vector)
+    if evidence is not None:
+        article.category_evidence = evidence
+    if decision is not None:
+        article.category, article.category_confidence = decision
+    if save and (decision is not None or evidence is not None):
+        Article.objects.filter(id=article.id).update(
+            category=article.category,
+            category_confidence=article.category_confidence,
+            category_evidence=article.category_evidence,
+        )
+
+
+def pool_with_story(article: Article, story_id: int) -> None:
+    """Re-decide the category from the article's evidence pooled with its story's (in memory only:
+    enrich_stage writes it). A story shares one category, so a straggler follows its story.
+
+    Earlier members are not re-categorised; a locked or overridden article is left alone.
+    """
+    decision = story_category(article, story_id)
+    if decision is not None:
+        article.category, article.category_confidence = decision
 
 
 def tag(article: Article) -> None:

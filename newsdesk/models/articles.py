@@ -54,6 +54,9 @@ class Article(models.Model):
     category_confidence = models.FloatField(default=0.0)
     # Set when an operator chose the category; the classifier then leaves it alone.
     category_locked = models.BooleanField(default=False)
+    # The classifier's own log-probabilities (float32, one per category, before the section prior):
+    # later members of the article's story pool their category with it (enrich/categories/assign.py).
+    category_evidence = models.BinaryField(null=True, blank=True)
 
     story = models.ForeignKey(
         "newsdesk.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"

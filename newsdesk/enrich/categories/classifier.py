@@ -66,6 +66,22 @@ def decide(
     return categories[best], confidence
 
 
+def log_evidence(
+    items: list[tuple[str, str]],
+    *,
+    model: CategoryModel | None = None,
+    vectors: np.ndarray | None = None,
+) -> tuple[list[int], np.ndarray]:
+    """The indexes of the items that have text, and the model's log-probabilities for each of them.
+
+    This is an item's own evidence, before any story pooling and section prior: what the pipeline
+    keeps on the article so that later members of its story can pool with it (assign.py).
+    `vectors` as in classify_many.
+    """
+    filled, _, probabilities = _probabilities(items, model or shipped_model(), vectors)
+    return filled, _log(probabilities)
+
+
 def classify_many(
     items: list[tuple[str, str]],
     *,
@@ -82,27 +98,40 @@ def classify_many(
     With a `pool` (one per stream of batches), each item's evidence is pooled with that of its
     story's other items in this batch and the earlier ones (see pooling.py).
     """
-    from newsdesk.enrich.embeddings import embedding_text
-
     model = model or shipped_model()
     priors = section_priors or [""] * len(items)
-    texts = [text_for_model(title, text) for title, text in items]
-    filled = [i for i, text in enumerate(texts) if text]
     results: list[tuple[str, float]] = [(Category.GENERAL.value, 0.0)] * len(items)
+    filled, vectors, probabilities = _probabilities(items, model, vectors)
     if not filled:
         return results
+    if pool is not None:
+        titles = [items[i][0] or text_for_model(*items[i]) for i in filled]
+        probabilities = pool.pool(titles, vectors, _log(probabilities))
+    for row, index in enumerate(filled):
+        results[index] = decide(probabilities[row], model.categories, priors[index])
+    return results
+
+
+def _probabilities(
+    items: list[tuple[str, str]], model: CategoryModel, vectors: np.ndarray | None
+) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Indexes of the items with text, their vectors and the model's probabilities (one row each)."""
+    from newsdesk.enrich.embeddings import embedding_text
+
+    texts = [text_for_model(title, text) for title, text in items]
+    filled = [i for i, text in enumerate(texts) if text]
+    if not filled:
+        return filled, np.zeros((0, 0), dtype=np.float32), np.zeros((0, len(model.categories)))
     if vectors is None:
         vectors = embedder_for(model).embed([embedding_text(*items[i]) for i in filled])
     else:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(items), -1)[filled]
     titles_only = np.array([not (items[i][1] or "").strip() for i in filled])
-    probabilities = model.probabilities([texts[i] for i in filled], vectors, titles_only)
-    if pool is not None:
-        log_p = np.log(np.maximum(probabilities, np.finfo(np.float64).tiny))
-        probabilities = pool.pool([items[i][0] or texts[i] for i in filled], vectors, log_p)
-    for row, index in enumerate(filled):
-        results[index] = decide(probabilities[row], model.categories, priors[index])
-    return results
+    return filled, vectors, model.probabilities([texts[i] for i in filled], vectors, titles_only)
+
+
+def _log(probabilities: np.ndarray) -> np.ndarray:
+    return np.log(np.maximum(probabilities, np.finfo(np.float64).tiny))
 
 
 def classify(title: str, text: str = "", *, section_prior: str = "") -> tuple[str, float]:
