@@ -20,8 +20,8 @@ from newsdesk.enrich.stories.cluster import ClusterSettings, StoryClusterer, Sto
 POOL_WEIGHT = 0.8
 # Without time: no burst bonus (every item would be "moments after" every story), and a story
 # stays open for the next STORY_WINDOW_ITEMS items of the stream, which bounds the cost per item.
-# Stories are closed here, between batches, not by the clusterer's window: its `close_quiet` can
-# fail when many stories close at once (OpenStories compacts its rows while looping over them).
+# Stories are closed here, between batches, where their items' evidence is dropped with them; the
+# clusterer's own window (in seconds) is set out of reach.
 STORY_WINDOW_ITEMS = 1000
 UNTIMED_SETTINGS = ClusterSettings(burst_bonus=0.0, window=1e12)
 
