@@ -1,8 +1,9 @@
 """The labelled sets the classifier learns from and is measured on, read into one shape.
 
 BBC-style articles (jsonl: id, label, title, text) and aggregator headlines (csv: ID, TITLE,
-CATEGORY, STORY). Their labels are mapped to the taxonomy as sets of accepted answers: the
-aggregator's "t" means technology or science, and either is right.
+CATEGORY, STORY, and if present TIMESTAMP in milliseconds, HOSTNAME, PUBLISHER). Their labels are
+mapped to the taxonomy as sets of accepted answers: the aggregator's "t" means technology or
+science, and either is right.
 """
 
 import csv
@@ -44,6 +45,10 @@ class LabelledItem:
     accepted: frozenset[str]
     # Items of one story (near-identical headlines) must stay on one side of a train/test split.
     group: str = ""
+    # When and by whom it was published (aggregator headlines: TIMESTAMP, HOSTNAME or PUBLISHER),
+    # for measuring story pooling in time order as the pipeline sees it (train --cv).
+    published: float | None = None
+    source: str = ""
 
 
 def read_bbc_jsonl(path: Path) -> list[LabelledItem]:
@@ -76,8 +81,20 @@ def read_aggregator_csv(path: Path) -> list[LabelledItem]:
             accepted = AGGREGATOR_LABELS.get(row["CATEGORY"].strip().lower())
             if accepted is None:
                 raise DatasetError(f"{path}:{number}: unknown category {row['CATEGORY']!r}")
+            try:
+                published = int(row["TIMESTAMP"]) / 1000 if row.get("TIMESTAMP") else None
+            except ValueError as error:
+                raise DatasetError(f"{path}:{number}: bad TIMESTAMP {row['TIMESTAMP']!r}") from error
             items.append(
-                LabelledItem(row.get("ID") or str(number), row["TITLE"], "", accepted, row.get("STORY", ""))
+                LabelledItem(
+                    row.get("ID") or str(number),
+                    row["TITLE"],
+                    "",
+                    accepted,
+                    row.get("STORY", ""),
+                    published,
+                    row.get("HOSTNAME") or row.get("PUBLISHER") or "",
+                )
             )
     return items
 
