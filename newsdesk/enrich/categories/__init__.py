@@ -7,7 +7,7 @@ up before the models load.
 from importlib import import_module
 
 _EXPORTS = {
-    "article_category": "newsdesk.enrich.categories.assign",
+    "categorize_article": "newsdesk.enrich.categories.assign",
     "classify": "newsdesk.enrich.categories.classifier",
     "classify_many": "newsdesk.enrich.categories.classifier",
     "category_from_section": "newsdesk.enrich.categories.sections",

@@ -12,7 +12,7 @@ import numpy as np
 
 from newsdesk.enrich.categories.classifier import decide, log_evidence
 from newsdesk.enrich.categories.model import shipped_model
-from newsdesk.enrich.categories.pooling import POOL_WEIGHT, pool_by_story
+from newsdesk.enrich.categories.pooling import POOL_WEIGHT, toward_story
 from newsdesk.enrich.categories.sections import section_prior
 from newsdesk.models import Article, Category
 
@@ -27,20 +27,14 @@ STORY_MEMBERS_POOLED = 50
 EVIDENCE_DTYPE = np.dtype("<f4")
 
 
-def article_category(article: Article, vector: np.ndarray | None = None) -> tuple[str, float] | None:
-    """(category, confidence) for `article`, or None when an operator locked its category.
-
-    `vector` is the article's stored embedding (embed_article: embedding_text of title, text and
-    description), reused so the article is not embedded twice; None embeds that same text here.
-    """
-    return categorize_article(article, vector)[0]
-
-
 def categorize_article(
     article: Article, vector: np.ndarray | None = None
 ) -> tuple[tuple[str, float] | None, bytes | None]:
-    """article_category's answer, and the article's own evidence to store (packed).
+    """(category, confidence) for `article`, or None when an operator locked its category; and the
+    article's own evidence to store (packed).
 
+    `vector` is the article's stored embedding (embed_article: embedding_text of title, text and
+    description), reused so the article is not embedded twice; None embeds that same text here.
     The evidence is None when an operator decides (locked, feed override) or there is nothing to
     read: such an article keeps what it has and is never pooled.
     """
@@ -84,8 +78,7 @@ def story_category(article: Article, story_id: int, weight: float = POOL_WEIGHT)
     members = [e for e in (unpack_evidence(raw, len(model.categories)) for raw in stored) if e is not None]
     if not members:
         return None
-    pooled = pool_by_story(np.vstack([own, *members]), [story_id] * (1 + len(members)), weight)[0]
-    return decide(pooled, model.categories, article_prior(article))
+    return decide(toward_story(own, [own, *members], weight), model.categories, article_prior(article))
 
 
 def feed_override(article: Article) -> str | None:

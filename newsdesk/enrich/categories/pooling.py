@@ -9,7 +9,7 @@ Held out by whole story this took aggregator headlines from 0.771 to 0.79-0.80 a
 articles and the unseen titles unchanged (docs/quality.md, Categories).
 """
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,20 +26,11 @@ STORY_WINDOW_ITEMS = 1000
 UNTIMED_SETTINGS = ClusterSettings(burst_bonus=0.0, window=1e12)
 
 
-def pool_by_story(
-    log_probabilities: np.ndarray, stories: Sequence[Hashable], weight: float = POOL_WEIGHT
-) -> np.ndarray:
-    """Probabilities of each row after moving its log-probabilities `weight` of the way to the
-    mean of its story's rows (an item alone in its story is unchanged)."""
-    log_p = np.asarray(log_probabilities, dtype=np.float64)
-    pooled = log_p.copy()
-    groups: dict[Hashable, list[int]] = {}
-    for row, story in enumerate(stories):
-        groups.setdefault(story, []).append(row)
-    for rows in groups.values():
-        if len(rows) > 1:
-            pooled[rows] = (1 - weight) * log_p[rows] + weight * log_p[rows].mean(axis=0)
-    return _normalised(pooled)
+def toward_story(own: np.ndarray, story: Sequence[np.ndarray], weight: float = POOL_WEIGHT) -> np.ndarray:
+    """Probabilities of an item after moving its log-probabilities `weight` of the way to the mean
+    of its story's (`story`: every member's, the item's own among them; alone, it is unchanged)."""
+    pooled = (1 - weight) * np.asarray(own, dtype=np.float64) + weight * np.mean(story, axis=0)
+    return _normalised(pooled[np.newaxis])[0]
 
 
 @dataclass
@@ -74,17 +65,14 @@ class StoryPool:
             # The story as it is now (grown, or merged into another), unless it closed in between.
             key = self.clusterer.story_of(item_id)
             members = (self.clusterer.open[key] if key in self.clusterer.open else story).item_ids
-            story_mean = np.mean([self._log_p[member] for member in members], axis=0)
-            pooled.append((1 - self.weight) * self._log_p[item_id] + self.weight * story_mean)
+            story_log_p = [self._log_p[member] for member in members]
+            pooled.append(toward_story(self._log_p[item_id], story_log_p, self.weight))
         self._forget_closed()
-        return _normalised(np.array(pooled).reshape(len(ids), -1))
+        return np.array(pooled).reshape(len(ids), -1)
 
     def _forget_closed(self) -> None:
         """Close the stories quiet for STORY_WINDOW_ITEMS items and drop their items' evidence."""
-        before = self._count - STORY_WINDOW_ITEMS
-        for story in self.clusterer.open.values():
-            if story.last < before:
-                self.clusterer.open.drop(story.key)
+        self.clusterer.open.close_quiet(self._count - STORY_WINDOW_ITEMS)
         if len(self._log_p) <= 2 * STORY_WINDOW_ITEMS:
             return
         open_ids = {i for story in self.clusterer.open.values() for i in story.item_ids}

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from newsdesk.enrich.categories.pooling import StoryPool, pool_by_story
+from newsdesk.enrich.categories.pooling import StoryPool, toward_story
 
 # Three categories; a story of three headlines whose third (the straggler) leans the wrong way,
 # and an unrelated headline on its own.
@@ -21,20 +21,31 @@ def best(probabilities: np.ndarray) -> list[str]:
     return [CATEGORIES[i] for i in probabilities.argmax(axis=1)]
 
 
+def pooled_by(stories: list[str], weight: float = 0.8) -> np.ndarray:
+    """Each row moved toward the mean of the rows of its story (its own included)."""
+    log_p = np.log(PROBABILITIES)
+    return np.array(
+        [
+            toward_story(log_p[row], [log_p[other] for other, s in enumerate(stories) if s == story], weight)
+            for row, story in enumerate(stories)
+        ]
+    )
+
+
 def test_a_straggler_takes_its_storys_category_when_pooled():
     assert best(PROBABILITIES)[2] == "technology"
-    pooled = pool_by_story(np.log(PROBABILITIES), STORIES)
+    pooled = pooled_by(STORIES)
     assert best(pooled) == ["business", "business", "business", "health"]
     np.testing.assert_allclose(pooled.sum(axis=1), 1.0)
 
 
 def test_an_item_alone_in_its_story_is_unchanged():
-    pooled = pool_by_story(np.log(PROBABILITIES), ["a", "b", "c", "d"])
+    pooled = pooled_by(["a", "b", "c", "d"])
     np.testing.assert_allclose(pooled, PROBABILITIES)
 
 
 def test_weight_zero_keeps_each_items_own_evidence():
-    pooled = pool_by_story(np.log(PROBABILITIES), STORIES, weight=0.0)
+    pooled = pooled_by(STORIES, weight=0.0)
     np.testing.assert_allclose(pooled, PROBABILITIES)
     assert best(pooled)[2] == "technology"
 

@@ -38,7 +38,7 @@ from newsdesk.enrich.categories.datasets import LabelledItem, read_aggregator_cs
 from newsdesk.enrich.categories.evaluate import BATCH  # noqa: E402
 from newsdesk.enrich.categories.lexical import LexicalModel, ngrams  # noqa: E402
 from newsdesk.enrich.categories.model import WEIGHTS_PATH, CategoryModel, fit_partial_labels  # noqa: E402
-from newsdesk.enrich.categories.pooling import POOL_WEIGHT, StoryPool, pool_by_story  # noqa: E402
+from newsdesk.enrich.categories.pooling import POOL_WEIGHT, StoryPool, toward_story  # noqa: E402
 from newsdesk.enrich.embeddings import embedding_text  # noqa: E402
 from newsdesk.enrich.stories.actions import cluster_settings  # noqa: E402
 from newsdesk.enrich.stories.cluster import StoryClusterer, StoryItem  # noqa: E402
@@ -241,7 +241,7 @@ def pooled_pipeline_hits(model: CategoryModel, headlines: Examples) -> int:
     """Headlines right when decided as the pipeline decides them: in time order (ties: set order),
     each joins a story of StoryClusterer(cluster_settings()) and, as assign.story_category does, its
     own evidence is pooled with that of the newest STORY_MEMBERS_POOLED earlier members of its
-    story as it stands then (pool_by_story, POOL_WEIGHT), then decided (no section prior); a
+    story as it stands then (toward_story, POOL_WEIGHT), then decided (no section prior); a
     headline alone in its story keeps its own decision. Needs every headline's time."""
     filled, log_p = log_evidence([(t, "") for t in headlines.texts], model=model, vectors=headlines.vectors)
     evidence = dict(zip(filled, log_p, strict=True))
@@ -257,9 +257,8 @@ def pooled_pipeline_hits(model: CategoryModel, headlines: Examples) -> int:
         if i not in evidence:
             continue
         members = [j for j in reversed(joined[:-1]) if j in evidence and clusterer.story_of(str(j)) == story]
-        rows = np.vstack([evidence[i], *(evidence[j] for j in members[:STORY_MEMBERS_POOLED])])
-        pooled = pool_by_story(rows, [story] * len(rows), POOL_WEIGHT)[0]
-        chosen[i] = decide(pooled, model.categories)[0]
+        story_log_p = [evidence[i], *(evidence[j] for j in members[:STORY_MEMBERS_POOLED])]
+        chosen[i] = decide(toward_story(evidence[i], story_log_p, POOL_WEIGHT), model.categories)[0]
     return _hits(chosen, headlines.accepted)
 
 
