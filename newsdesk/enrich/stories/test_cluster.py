@@ -85,10 +85,12 @@ def test_the_burst_bonus_joins_an_article_arriving_seconds_after_a_story_and_not
     assert hour_later != story
 
 
+# Centroids alone decide, so the geometry of the axis vectors says what joins and what merges.
+CONVERGING = replace(NO_BURST, join_threshold=0.7, lexical_weight=0.0, merge_threshold=0.7, closest_members=1)
+
+
 def test_two_stories_that_converge_merge_into_the_older_one():
-    settings = replace(
-        NO_BURST, join_threshold=0.7, lexical_weight=0.0, merge_threshold=0.7, closest_members=1
-    )
+    settings = CONVERGING
     clusterer = StoryClusterer(settings)
     older = clusterer.add(item("m1", "one", 0, axis(1, 0)))
     newer = clusterer.add(item("m2", "two", 1, axis(0.6, 0.8)))
@@ -105,9 +107,7 @@ def test_two_stories_that_converge_merge_into_the_older_one():
 def test_stories_that_converge_only_a_day_apart_stay_two_events():
     # The geometry of the test above, but the second story starts a day after the first ended:
     # successive events on one topic (reviews on launch eve, the launch itself) are not merged.
-    settings = replace(
-        NO_BURST, join_threshold=0.7, lexical_weight=0.0, merge_threshold=0.7, closest_members=1
-    )
+    settings = CONVERGING
     clusterer = StoryClusterer(settings)
     older = clusterer.add(item("m1", "one", 0, axis(1, 0)))
     newer = clusterer.add(item("m2", "two", 24, axis(0.6, 0.8)))
