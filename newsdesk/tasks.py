@@ -248,6 +248,45 @@ def run_enrich_inline(article_id: str) -> None:
 
 
 @dataclass
+class EnrichReport:
+    enriched: int = 0  # in this process
+    queued: int = 0  # for the enrich workers
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, error)
+
+
+def enrich_again(article_ids: list[str]) -> EnrichReport:
+    """Run already stored articles through enrich_article again (`newsdesk enrich`).
+
+    With a broker they are queued for the enrich workers, which log a failure as for any article.
+    Without one they are enriched here, one by one: an article that fails is logged, recorded on
+    the article (`last_error`) and skipped, and the others go on; one that succeeds loses an
+    enrichment failure recorded by an earlier run.
+    """
+    from newsdesk.store.actions import clear_enrich_failures, record_enrich_failure
+
+    report = EnrichReport()
+    if not app.conf.task_always_eager:
+        for article_id in article_ids:
+            dispatch(enrich_article, article_id)
+        report.queued = len(article_ids)
+        return report
+    done = []
+    for article_id in article_ids:
+        try:
+            run_enrich_inline(article_id)
+        except Exception as error:
+            log.exception("enriching article %s again failed", article_id)
+            message = f"{type(error).__name__}: {error}"
+            record_enrich_failure(article_id, message)
+            report.failed.append((article_id, message))
+        else:
+            done.append(article_id)
+    clear_enrich_failures(done)
+    report.enriched = len(done)
+    return report
+
+
+@dataclass
 class CrawlReport:
     feeds_polled: int = 0
     feeds_failed: int = 0

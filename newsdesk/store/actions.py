@@ -6,14 +6,24 @@ the article waits in the PENDING state and the next crawl picks it up.
 """
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from newsdesk.models import Article, ArticleHashtag, ExtractionState, Feed, FetchFailure, Hashtag, Source
+from newsdesk.models import (
+    Article,
+    ArticleHashtag,
+    Category,
+    ExtractionState,
+    Feed,
+    FetchFailure,
+    Hashtag,
+    Source,
+)
 from newsdesk.store.identity import article_id, canonicalize_url, content_hash
 
 log = logging.getLogger(__name__)
@@ -184,6 +194,73 @@ def unenriched_articles(limit: int) -> list[str]:
         .filter(enriched_at__isnull=True)
         .order_by("discovered_at")
         .values_list("id", flat=True)[:limit]
+    )
+
+
+def articles_to_enrich_again(
+    *, missing_evidence: bool = False, since: datetime | None = None, source_id: int | None = None
+) -> QuerySet[Article]:
+    """Articles past extraction to run through enrichment again (`newsdesk enrich`), unordered.
+
+    With no argument: every one of them. `missing_evidence` keeps those the classifier would give
+    evidence to but that have none (enriched before it was stored): something to read, and a
+    category neither locked by an operator nor imposed by a valid feed override (such articles
+    never get evidence, so they would be picked again on every run). `since`: published at or
+    after it; `source_id`: of that source. Articles still waiting for their page are never picked:
+    the pipeline enriches them once extracted.
+    """
+    articles = Article.objects.exclude(extraction=ExtractionState.PENDING)
+    if missing_evidence:
+        articles = articles.filter(category_evidence__isnull=True, category_locked=False).filter(
+            ~Q(title="") | ~Q(text="") | ~Q(description=""),
+            Q(feed__isnull=True) | ~Q(feed__category_override__in=Category.values),
+        )
+    if since is not None:
+        articles = articles.filter(published_at__gte=since)
+    if source_id is not None:
+        articles = articles.filter(source_id=source_id)
+    return articles
+
+
+def id_batches(articles: QuerySet[Article], size: int, limit: int | None = None) -> Iterator[list[str]]:
+    """The ids of `articles`, oldest published first, `size` at a time (at most `limit` in all).
+
+    Keyset paging on (published_at, id): each page is one indexed query starting where the last
+    one ended, so no rows are read and thrown away for an OFFSET and no more than a page is held,
+    on any size of archive; and an article that leaves the selection once processed (its evidence
+    is now set) does not shift the pages after it. Oldest first is about the order the pipeline
+    met them in, so what depends on order (related lists, the story of an article that had none,
+    the story members a category is pooled with) comes out as ingest left it.
+    """
+    ordered = articles.order_by("published_at", "id")
+    last: tuple[datetime, str] | None = None
+    left = limit
+    while left is None or left > 0:
+        page = ordered
+        if last is not None:
+            page = page.filter(published_at__gte=last[0]).exclude(published_at=last[0], id__lte=last[1])
+        rows = list(page.values_list("published_at", "id")[: size if left is None else min(size, left)])
+        if not rows:
+            return
+        yield [article_id for _, article_id in rows]
+        last = rows[-1]
+        if left is not None:
+            left -= len(rows)
+
+
+# How an enrichment failure is told apart from an extraction one in `Article.last_error`.
+ENRICH_ERROR_PREFIX = "enrich: "
+
+
+def record_enrich_failure(article_id: str, error: str) -> None:
+    """Keep on the article (`last_error`, shown in the admin) why enriching it again failed."""
+    Article.objects.filter(id=article_id).update(last_error=f"{ENRICH_ERROR_PREFIX}{error}")
+
+
+def clear_enrich_failures(article_ids: list[str]) -> None:
+    """Forget the enrichment failures of articles since enriched (one statement; other errors stay)."""
+    Article.objects.filter(id__in=article_ids, last_error__startswith=ENRICH_ERROR_PREFIX).update(
+        last_error=""
     )
 
 
