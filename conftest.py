@@ -40,6 +40,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture
+def fresh_vector_and_story_indexes():
+    """Process-wide indexes (vectors, open stories) rebuilt from this test's database only."""
+    from newsdesk.enrich.stories.actions import reset_story_cache
+    from newsdesk.enrich.vectors import reset_vector_index
+
+    reset_vector_index()
+    reset_story_cache()
+    yield
+    reset_vector_index()
+    reset_story_cache()
+
+
+@pytest.fixture
 def shared_data() -> Path:
     require(SHARED_DATA.is_dir(), f"shared data at {SHARED_DATA.name}")
     return SHARED_DATA

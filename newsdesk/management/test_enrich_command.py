@@ -13,8 +13,6 @@ from django.utils import timezone
 from newsdesk import pipeline, tasks
 from newsdesk.enrich.categories.assign import pack_evidence, unpack_evidence
 from newsdesk.enrich.categories.model import shipped_model
-from newsdesk.enrich.stories.actions import reset_story_cache
-from newsdesk.enrich.vectors import reset_vector_index
 from newsdesk.models import (
     Article,
     ArticleEmbedding,
@@ -50,13 +48,7 @@ EARLIER_FERRY_NEWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fresh_indexes():
-    reset_vector_index()
-    reset_story_cache()
-    yield
-    reset_vector_index()
-    reset_story_cache()
+pytestmark = pytest.mark.usefixtures("fresh_vector_and_story_indexes")
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -9,23 +9,16 @@ from newsdesk.enrich.stories.actions import (
     cluster_settings,
     join_story,
     rank_score,
-    reset_story_cache,
 )
 from newsdesk.enrich.stories.cluster import StoryClusterer, StoryItem
-from newsdesk.enrich.vectors import embed_article, reset_vector_index, store_embedding
+from newsdesk.enrich.vectors import embed_article, store_embedding
 from newsdesk.models import Article, Source, Story
 
 # Recent: the vector index only searches its window of recent days.
 NOON = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def fresh_indexes():
-    reset_vector_index()
-    reset_story_cache()
-    yield
-    reset_vector_index()
-    reset_story_cache()
+pytestmark = pytest.mark.usefixtures("fresh_vector_and_story_indexes")
 
 
 def publish(source_name: str, title: str, minutes: float, **fields) -> Article:
