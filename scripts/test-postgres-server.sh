@@ -73,7 +73,7 @@ cd "$dir"
 major=$("$bindir/postgres" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)?.*/\1/')
 pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null || true)
 running=no
-if [ -n "$pid" ] && ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$data"; then
+if [ -n "$pid" ] && ! tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$data"; then
     # A pid file left by a server that died with the machine; its number may be another process's now.
     rm -f "$data/postmaster.pid"
 elif [ -n "$pid" ]; then
