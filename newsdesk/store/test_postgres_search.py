@@ -1,9 +1,11 @@
 """PostgreSQL search's widening date windows (newsdesk/store/search.py, migration 0008)."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from newsdesk.store import search
 from newsdesk.store.search import next_search_window, search_articles
@@ -48,3 +50,59 @@ def test_the_date_gin_index_exists_where_btree_gin_can_be_had():
             pytest.skip("btree_gin is not installed on this server: search works without the index")
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'newsdesk_article_search_recent'")
         assert "gin (search_document, published_at)" in cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ranking_by_row_address_sees_a_row_updated_after_it_was_found():
+    """Outside a transaction the candidates are ranked by their row addresses within one snapshot:
+    an update committed between the two queries moves the row, and the article must still be found."""
+    source = make_source("Harbour Times")
+    articles = [
+        make_article(source, f"Ferry timetable {n}", text="ferry timetable change", age=timedelta(days=n))
+        for n in (1, 2, 3)
+    ]
+    moved = articles[1]
+    sql_seen: list[str] = []
+
+    def update_after_the_candidates(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        sql_seen.append(sql)
+        if "a.ctid" in sql and "LIMIT %s\n" in sql and not any("ANY(%s::tid[])" in s for s in sql_seen):
+            # Another process enriches the article meanwhile (its own connection, committed at once).
+            worker = threading.Thread(target=_retitle, args=(moved.id,))
+            worker.start()
+            worker.join()
+        return result
+
+    assert not connection.in_atomic_block
+    with connection.execute_wrapper(update_after_the_candidates):
+        found = search_articles("ferry timetable", limit=10, offset=0)
+
+    assert any("ANY(%s::tid[])" in sql for sql in sql_seen), "the row-address ranking did not run"
+    assert {a.id for a in found} == {a.id for a in articles}
+    # The page shows the article as the search's snapshot saw it; the next search sees the new title.
+    assert "Ferry timetable 2, retitled" in [a.title for a in search_articles("ferry timetable", limit=10)]
+
+
+def _retitle(article_id: str) -> None:
+    from django.db import connections
+
+    from newsdesk.models import Article
+
+    try:
+        Article.objects.filter(id=article_id).update(title="Ferry timetable 2, retitled")
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_inside_a_transaction_the_candidates_are_ranked_by_key():
+    source = make_source("Harbour Times")
+    make_article(source, "Ferry timetable", text="ferry timetable change", age=timedelta(days=1))
+    with CaptureQueriesContext(connection) as queries:
+        found = search_articles("ferry timetable", limit=10, offset=0)
+    assert [a.title for a in found] == ["Ferry timetable"]
+    assert not any("ctid = ANY" in q["sql"] for q in queries.captured_queries)
+    assert any("a.id = ANY" in q["sql"] for q in queries.captured_queries)
