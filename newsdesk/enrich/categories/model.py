@@ -58,9 +58,7 @@ class CategoryModel:
                 share[np.asarray(titles_only, dtype=bool)] = self.lexical_share_title
             if share.any():
                 log_p = log_p + share[:, None] * self.lexical.log_probabilities(texts)
-        log_p -= log_p.max(axis=1, keepdims=True)
-        p = np.exp(log_p)
-        return p / p.sum(axis=1, keepdims=True)
+        return probabilities_from_log(log_p)
 
     def save(self, path: Path, **metadata) -> None:
         arrays = {
@@ -78,6 +76,13 @@ class CategoryModel:
                 "lexical_weights": self.lexical.weights.astype(np.float32),
             }
         np.savez_compressed(path, **arrays, **{key: np.array(value) for key, value in metadata.items()})
+
+
+def probabilities_from_log(log_p: np.ndarray) -> np.ndarray:
+    """Rows of (unnormalised) log-probabilities as probabilities summing to 1, without overflow."""
+    log_p = log_p - log_p.max(axis=1, keepdims=True)
+    p = np.exp(log_p)
+    return p / p.sum(axis=1, keepdims=True)
 
 
 def load_model(path: Path = WEIGHTS_PATH) -> CategoryModel:

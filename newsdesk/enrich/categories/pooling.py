@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from newsdesk.enrich.categories.model import probabilities_from_log
 from newsdesk.enrich.stories.cluster import ClusterSettings, StoryClusterer, StoryItem
 
 # Share of an item's evidence taken from its story's mean (which includes the item itself).
@@ -30,7 +31,7 @@ def toward_story(own: np.ndarray, story: Sequence[np.ndarray], weight: float = P
     """Probabilities of an item after moving its log-probabilities `weight` of the way to the mean
     of its story's (`story`: every member's, the item's own among them; alone, it is unchanged)."""
     pooled = (1 - weight) * np.asarray(own, dtype=np.float64) + weight * np.mean(story, axis=0)
-    return _normalised(pooled[np.newaxis])[0]
+    return probabilities_from_log(pooled[np.newaxis])[0]
 
 
 @dataclass
@@ -77,9 +78,3 @@ class StoryPool:
             return
         open_ids = {i for story in self.clusterer.open.values() for i in story.item_ids}
         self._log_p = {i: v for i, v in self._log_p.items() if i in open_ids}
-
-
-def _normalised(log_p: np.ndarray) -> np.ndarray:
-    log_p = log_p - log_p.max(axis=1, keepdims=True)
-    p = np.exp(log_p)
-    return p / p.sum(axis=1, keepdims=True)
