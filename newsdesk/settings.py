@@ -133,14 +133,14 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
-        # One line per task is noise when tasks run in process.
-        "celery.app.trace": {"level": "WARNING"},
     },
 }
 
 # --- Task layer: Celery with Redis at scale, in-process (eager) on the embedded default.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# A worker logs a line per task, as Celery does; in process that line is noise.
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -11,7 +11,8 @@ waits on the network and enriching on the CPU, so they have their own queues
 Nothing is lost when a worker dies: tasks are acknowledged only once done
 (acks_late; a message whose worker vanished is handed out again after the broker's
 visibility timeout), every stage is safe to repeat, and the periodic tick queues
-again any article still waiting for its page (a message lost with the broker itself).
+again any article still waiting for its page or its enrichment (a message lost with the
+broker itself, or taken by a worker killed before it recorded the message as taken).
 """
 
 import logging

