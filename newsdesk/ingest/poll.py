@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from newsdesk.extract.sanitize import sanitize_html
 from newsdesk.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
+from newsdesk.ingest.feeds.cleaning import xml_safe
 from newsdesk.ingest.fetch import Fetcher, FetchError, backoff_seconds
 from newsdesk.ingest.schedule import next_poll_interval
 from newsdesk.models import Feed, FetchFailure
@@ -105,7 +106,7 @@ def _html_to_text(html: str) -> str:
     """Paragraph-separated plain text of sanitised HTML."""
     blocks = re.split(r"</(?:p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", html)
     paragraphs = [nh3.clean(block, tags=set()).strip() for block in blocks]
-    return "\n\n".join(html_lib.unescape(p) for p in paragraphs if p)
+    return xml_safe("\n\n".join(html_lib.unescape(p) for p in paragraphs if p))
 
 
 def _child_sitemap_entries(parsed: ParsedFeed, fetcher: Fetcher, feed: Feed) -> list[FeedEntry]:

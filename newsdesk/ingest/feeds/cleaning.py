@@ -16,6 +16,9 @@ _BLOCK_TAGS = frozenset(
 )
 _INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript"})
 _WHITESPACE = re.compile(r"\s+")
+# What XML 1.0 forbids (C0 controls but tab and line breaks, and two non-characters). Feeds carry
+# them now and then; one in a stored title would break every RSS feed of ours that lists it.
+_XML_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _TextCollector(HTMLParser):
@@ -48,7 +51,12 @@ def plain_text(markup: str | None) -> str:
     collector = _TextCollector()
     collector.feed(markup)
     collector.close()
-    return _WHITESPACE.sub(" ", "".join(collector.parts)).strip()
+    return _WHITESPACE.sub(" ", xml_safe("".join(collector.parts))).strip()
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold."""
+    return _XML_ILLEGAL_CHARACTERS.sub("", text)
 
 
 def text_as_html(text: str) -> str:

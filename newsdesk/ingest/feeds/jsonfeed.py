@@ -3,12 +3,13 @@
 import json
 from typing import Any
 
-from .cleaning import absolute_http_url, parse_date, plain_text, text_as_html, unique
+from .cleaning import absolute_http_url, parse_date, plain_text, text_as_html, unique, xml_safe
 from .results import FeedEntry, FeedParseError, ParsedFeed
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A string field, without what XML cannot hold: JSON allows every control character."""
+    return xml_safe(value).strip() if isinstance(value, str) else ""
 
 
 def _author_names(holder: dict) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .cleaning import local_name, untrusted_xml
+from .cleaning import local_name, untrusted_xml, xml_safe
 
 
 class OpmlError(ValueError):
@@ -26,12 +26,11 @@ class OpmlOutline:
     category: str = ""
 
 
-_XML_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def _clean(value: str | None) -> str:
-    return _WHITESPACE.sub(" ", _XML_ILLEGAL_CHARACTERS.sub("", value or "")).strip()
+    return _WHITESPACE.sub(" ", xml_safe(value or "")).strip()
 
 
 def _category_attribute(value: str) -> str:

@@ -41,3 +41,20 @@ def test_json_feed_1_0_single_author():
 def test_json_feed_without_items_list_is_an_error():
     with pytest.raises(FeedParseError, match="items"):
         parse_feed(b'{"version": "https://jsonfeed.org/version/1.1", "title": "x"}')
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_text_fields():
+    # Legal in JSON, and once stored they broke every RSS feed of ours that listed the item.
+    document = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "Odd\\u0002 Notes", "items": [{'
+        b'"id": "1", "url": "https://odd.example.com/1", "title": "Bell\\u0007 rings",'
+        b' "summary": "Sum\\u0002mary\\u000b here", "authors": [{"name": "Ann\\u001f Lee"}],'
+        b' "content_text": "Body\\u0000 text"}]}'
+    )
+    feed = parse_feed(document, url="https://odd.example.com/feed.json")
+    entry = feed.entries[0]
+    assert feed.title == "Odd Notes"
+    assert entry.title == "Bell rings"
+    assert entry.summary == "Summary here"
+    assert entry.authors == ["Ann Lee"]
+    assert "\x00" not in entry.content_html

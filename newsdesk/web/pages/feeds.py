@@ -10,9 +10,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.text import Truncator
 
 from newsdesk.enrich.dedup import originals
+from newsdesk.ingest.feeds.cleaning import xml_safe
 from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source, Story
 
 # Items per feed: a day of a busy category, few enough to keep the response small.
@@ -24,8 +26,25 @@ def _newest(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return queryset.select_related("source").defer("html").order_by("-published_at")[:FEED_ITEMS]
 
 
+class XmlSafeRss(Rss201rev2Feed):
+    """RSS that drops the characters XML cannot hold instead of failing the whole feed on them
+    (articles stored before ingest stripped them, a source named in the admin)."""
+
+    def __init__(self, title: str, link: str, description: str, **kwargs) -> None:
+        super().__init__(xml_safe(title), link, xml_safe(description), **_xml_safe_values(kwargs))
+
+    def add_item(self, title: str, link: str, description: str, **kwargs) -> None:
+        super().add_item(xml_safe(title), link, xml_safe(description), **_xml_safe_values(kwargs))
+
+
+def _xml_safe_values(fields: dict) -> dict:
+    return {name: xml_safe(value) if isinstance(value, str) else value for name, value in fields.items()}
+
+
 class ArticleFeed(Feed):
     """The shared item fields; subclasses say which articles and how the feed is named."""
+
+    feed_type = XmlSafeRss
 
     def item_title(self, item: Article) -> str:
         return item.title

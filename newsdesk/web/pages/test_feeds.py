@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsdesk.models import Story
+from newsdesk.models import Source, Story
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,17 @@ def test_list_pages_announce_their_feed(client):
     assert f'type="application/rss+xml" title="Harbour Times (RSS)" href="{feed}"' in page
     home = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("feed")}"' in home
+
+
+def test_a_stored_control_character_does_not_break_the_feed(client):
+    # Stored before ingest dropped such characters, or typed into the admin.
+    harbour = make_source("Harbour Times")
+    Source.objects.filter(id=harbour.id).update(name="Harbour\x0b Times")
+    make_article(harbour, "Bell\x07 rings at noon", description="Sum\x02mary of the day.")
+
+    found = items(client, reverse("feed"))
+    assert found[0]["title"] == "Bell rings at noon"
+    assert found[0]["description"] == "Summary of the day."
+    response = client.get(reverse("source_feed", args=[harbour.slug]))
+    channel = ElementTree.fromstring(response.content).find("channel")
+    assert channel.find("title").text.endswith(": Harbour Times")
