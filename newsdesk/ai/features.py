@@ -20,6 +20,7 @@ from newsdesk.ai.providers import (
     translate_languages,
 )
 from newsdesk.models import Article, ArticleEmbedding, Story
+from newsdesk.models.sources import DisplayPolicy
 
 log = logging.getLogger(__name__)
 
@@ -226,11 +227,20 @@ def _brief_articles(story: Story) -> list[Article]:
     return sorted(chosen.values(), key=lambda a: a.published_at)[:BRIEF_ARTICLES]
 
 
+def quotable_document_of(article: Article) -> Document:
+    """What the brief may quote of an article: its teaser alone when the publisher asks that only
+    an excerpt be shown, as the article page and the AI panel honour."""
+    if article.source.effective_display_policy == DisplayPolicy.EXCERPT:
+        return Document.of(title=article.title, description=article.description)
+    return document_of(article)
+
+
 def brief_for_story(story: Story) -> dict:
     """The cross-source brief (always extractive: it must name who reported what, word for word)."""
     articles = _brief_articles(story)
-    documents = [(a, document_of(a)) for a in articles]
-    content = "|".join(f"{a.id}:{a.content_hash or d.fingerprint}" for a, d in documents)
+    documents = [(a, quotable_document_of(a)) for a in articles]
+    # The fingerprint, not the content hash: it changes when a publisher's policy does.
+    content = "|".join(f"{a.id}:{d.fingerprint}" for a, d in documents)
     key = cache_key(content, "story_brief", "extractive", BRIEF_VERSION, "", "")
     found = cached_result(key)
     if found:

@@ -17,6 +17,7 @@ from newsdesk.ai.features import (
 )
 from newsdesk.ai.providers import ExtractiveProvider
 from newsdesk.models import AIResult, ArticleEmbedding, Story
+from newsdesk.models.sources import DisplayPolicy
 from newsdesk.web.testing import make_article, make_source
 
 TESTDATA = Path(__file__).parent / "testdata"
@@ -127,6 +128,31 @@ def test_story_brief_prefers_the_article_nearest_the_centre_per_source(db):
     assert "closed for two days" in brief["agreed"][0]["text"]
     assert all("Live updates" not in item["text"] for item in brief["partial"])
     assert brief_for_story(story)["cached"] is True
+
+
+def test_story_brief_quotes_only_the_teaser_of_an_excerpt_only_publisher(db):
+    now = timezone.now()
+    story = Story.objects.create(title="Storm", first_published_at=now, last_published_at=now)
+    sources = {}
+    for row in json.loads((TESTDATA / "story_articles.json").read_text()):
+        source = sources.setdefault(row["source"], make_source(row["source"]))
+        make_article(
+            source, row["title"], text=row["text"], story=story, description=f"{row['source']} teaser."
+        )
+
+    def quoted(brief: dict) -> str:
+        return " ".join(item["text"] for part in ("agreed", "partial") for item in brief[part])
+
+    assert "Fishermen said they lost a week of income" in quoted(brief_for_story(story))
+    herald = sources["Coast Herald"]
+    herald.display_policy = DisplayPolicy.EXCERPT
+    herald.save()
+
+    brief = brief_for_story(story)
+    assert brief["cached"] is False  # the cached brief quoted the body: it is not reused
+    assert "Coast Herald" in brief["sources"]
+    assert "Fishermen" not in quoted(brief)
+    assert "About 40 ships waited at anchor outside the port until the wind dropped" not in quoted(brief)
 
 
 def test_summarize_command_prints_the_panels_summary(tmp_path, capsys):
