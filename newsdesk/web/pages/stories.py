@@ -2,30 +2,70 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from newsdesk.models import Article, Source, Story
+from newsdesk.models import Article, ExtractionState, Source, Story
+from newsdesk.web.paging import queryset_fetcher, requested_page, slice_page
 
 # Stories in the home page's "Top stories" block; a story needs two sources to be "top".
 TOP_STORIES = 6
 MIN_TOP_SOURCES = 2
+# Without a top story, the home page leads with the newest extracted article among this many.
+LEAD_LOOKBACK = 200
 # Sibling headlines under "More on this story" on an article page.
 SIBLINGS_SHOWN = 4
+# The story page does bounded work however big the story grows (some pass 500 articles): each
+# source lists its first few versions and counts the rest, and the timeline comes in pages.
+VERSIONS_PER_SOURCE = 3
+TIMELINE_PAGE_SIZE = 50
+# The order a story's versions are told in: "who reported first" is the first of it.
+TELLING_ORDER = ("published_at", "discovered_at", "id")
 
 
 @dataclass
 class SourceCoverage:
     source: Source
     articles: list[Article]  # oldest first
+    # Versions from this source beyond `articles` (the story page shows only the first few).
+    more: int = 0
 
 
 @dataclass
 class StorySummary:
     story: Story
     lead: Article | None
+
+
+@dataclass
+class HomeLead:
+    article: Article
+    story: Story | None  # the story it stands for, when it came from one
+
+
+def home_lead(
+    ranked: list[StorySummary], newest_items: list[Article], newest: QuerySet[Article]
+) -> HomeLead | None:
+    """The home page's "Top story": the top-ranked story, told by its representative article.
+
+    Without stories, the newest article whose page was extracted: a feed-only blurb from a
+    site whose pages fail must not take the hero slot. `newest_items` (the page already
+    fetched) are looked at first, then at most LEAD_LOOKBACK of `newest`.
+    """
+    for entry in ranked:
+        if entry.lead is not None:
+            return HomeLead(entry.lead, entry.story)
+    if not newest_items:
+        return None
+    extracted = next((item for item in newest_items if item.extraction == ExtractionState.PAGE), None)
+    if extracted is None:
+        states = newest.prefetch_related(None).values_list("id", "extraction")[:LEAD_LOOKBACK]
+        found = next((article_id for article_id, state in states if state == ExtractionState.PAGE), None)
+        extracted = newest.filter(id=found).first() if found else None
+    return HomeLead(extracted or newest_items[0], None)
 
 
 def story_context(story: Story) -> dict:
@@ -46,6 +86,58 @@ def story_context(story: Story) -> dict:
         "first_report": timeline[0] if timeline else None,
         "source_count": len(by_source),
     }
+
+
+def _versions(story: Story) -> QuerySet[Article]:
+    return Article.objects.filter(story=story).select_related("source", "duplicate_of__source").defer("html")
+
+
+def story_page_context(story: Story, timeline_page: int) -> dict:
+    """The story page's context in a few queries whatever the story's size.
+
+    Each source shows its first VERSIONS_PER_SOURCE versions and a count of the rest (one
+    query ranks versions within their source), sources ordered by their first version; the
+    timeline is one page of TIMELINE_PAGE_SIZE, oldest first.
+    """
+    timeline = slice_page(
+        queryset_fetcher(_versions(story).order_by(*TELLING_ORDER)), timeline_page, TIMELINE_PAGE_SIZE
+    )
+    counts = dict(
+        Article.objects.filter(story=story)
+        .order_by()
+        .values("source_id")
+        .annotate(versions=Count("id"))
+        .values_list("source_id", "versions")
+    )
+    first_versions = (
+        _versions(story)
+        .annotate(
+            place_in_source=Window(
+                RowNumber(), partition_by=F("source_id"), order_by=[F(field).asc() for field in TELLING_ORDER]
+            )
+        )
+        .filter(place_in_source__lte=VERSIONS_PER_SOURCE)
+        .order_by(*TELLING_ORDER)
+    )
+    by_source: dict[int, SourceCoverage] = {}
+    for article in first_versions:
+        by_source.setdefault(article.source_id, SourceCoverage(article.source, [])).articles.append(article)
+    # Sources in the order their first version appeared: the first group reported first.
+    coverage = sorted(by_source.values(), key=lambda group: _telling_key(group.articles[0]))
+    for group in coverage:
+        group.more = counts.get(group.source.id, 0) - len(group.articles)
+    return {
+        "story": story,
+        "timeline_page": timeline,
+        "coverage": coverage,
+        "first_report": coverage[0].articles[0] if coverage else None,
+        "source_count": len(counts),
+        "article_count": sum(counts.values()),
+    }
+
+
+def _telling_key(article: Article) -> tuple:
+    return tuple(getattr(article, field) for field in TELLING_ORDER)
 
 
 def more_on_this_story(article: Article, limit: int = SIBLINGS_SHOWN) -> dict | None:
@@ -80,11 +172,16 @@ def ranked_stories(min_sources: int = MIN_TOP_SOURCES) -> QuerySet[Story]:
 
 def top_stories(limit: int = TOP_STORIES) -> list[StorySummary]:
     """The home page's top stories, each with its representative article."""
-    stories = list(ranked_stories().select_related("representative__source")[:limit])
+    stories = list(
+        ranked_stories()
+        .select_related("representative__source")
+        .defer("centroid", "representative__html")[:limit]
+    )
     return [StorySummary(story, story.representative) for story in stories]
 
 
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
-    found = get_object_or_404(Story.objects.select_related("representative"), id=story_id)
+    found = get_object_or_404(Story, id=story_id)
+    context = story_page_context(found, requested_page(request))
     feed_url = reverse("story_feed", args=[found.id])
-    return render(request, "newsdesk/story.html", {**story_context(found), "feed_url": feed_url})
+    return render(request, "newsdesk/story.html", {**context, "feed_url": feed_url})

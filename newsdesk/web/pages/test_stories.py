@@ -1,10 +1,12 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
 from newsdesk.enrich.stories.actions import refresh_story
-from newsdesk.models import Article, Source, Story
+from newsdesk.models import Article, ExtractionState, Source, Story
+from newsdesk.web.pages import stories
 from newsdesk.web.pages.stories import more_on_this_story, story_context, top_stories
 
 NOON = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
@@ -90,3 +92,100 @@ def test_top_stories_rank_breadth_and_freshness_and_skip_single_source_stories(c
     assert ranked == [two_sources_later, broad]
     home = client.get(reverse("home")).content.decode()
     assert "Top stories" in home and reverse("story", args=[broad.id]) in home
+
+
+def lead_section(html: str) -> str:
+    match = re.search(r'<section class="lead-story".*?</section>', html, re.S)
+    assert match, "no lead story"
+    return match.group(0)
+
+
+@pytest.mark.django_db
+def test_the_home_page_leads_with_the_top_story_not_the_newest_blurb(client, harbour_story):
+    story, (first, *_) = harbour_story
+    blurb = publish("Failing", "Feed-only blurb", 24 * 60, extraction=ExtractionState.FEED)
+    # Two sources, a day old: ranked below three sources only two hours fresher (log2 3 + 2/12 ...).
+    second = story_of(publish("Gazette", "Ferry strike", 10), publish("Courier", "Ferries stop", 20))
+
+    html = client.get(reverse("home")).content.decode()
+
+    lead = lead_section(html)
+    assert first.get_absolute_url() in lead and story.get_absolute_url() in lead
+    assert blurb.get_absolute_url() not in lead
+    assert blurb.get_absolute_url() in html  # still in "Latest news"
+    top_block = html[html.index('class="top-stories"') :].split("</section>")[0]
+    assert second.get_absolute_url() in top_block and story.get_absolute_url() not in top_block
+
+
+@pytest.mark.django_db
+def test_without_stories_the_lead_is_the_newest_extracted_article(client, settings):
+    settings.NEWSDESK_PAGE_SIZE = 2
+    extracted = publish("Gazette", "Bridge reopens", 0, extraction=ExtractionState.PAGE)
+    blurbs = [publish("Failing", f"Blurb {n}", 10 + n, extraction=ExtractionState.FEED) for n in range(3)]
+
+    lead = lead_section(client.get(reverse("home")).content.decode())
+
+    # Beyond the first page of newest articles, yet the newest with its page extracted.
+    assert extracted.get_absolute_url() in lead
+    assert all(blurb.get_absolute_url() not in lead for blurb in blurbs)
+    Article.objects.filter(id=extracted.id).update(extraction=ExtractionState.FEED)
+    assert blurbs[-1].get_absolute_url() in lead_section(client.get(reverse("home")).content.decode())
+
+
+@pytest.fixture
+def long_story(monkeypatch):
+    """A story of 7 versions by two sources, the timeline paged by three."""
+    monkeypatch.setattr(stories, "TIMELINE_PAGE_SIZE", 3)
+
+    def make(gazette_versions: int) -> tuple[Story, list[Article]]:
+        courier = publish("Courier", "Courier reports first", -5)
+        gazette = [publish("Gazette", f"Gazette update {n}", n) for n in range(gazette_versions)]
+        return story_of(courier, *gazette), [courier, *gazette]
+
+    return make
+
+
+@pytest.mark.django_db
+def test_the_story_page_shows_a_few_versions_per_source_and_pages_the_timeline(client, long_story):
+    story, timeline = long_story(6)
+    url = reverse("story", args=[story.id])
+
+    page_one = client.get(url).content.decode()
+
+    assert "2 sources" in page_one and "7 articles" in page_one
+    assert re.search(r'first reported by <a class="first-report" href="[^"]+">Courier</a>', page_one)
+    gazette = page_one[page_one.index('aria-label="Gazette"') :].split("</section>")[0]
+    assert [t.title for t in timeline[1:4]] == re.findall(r">(Gazette update \d)</a>", gazette)
+    assert "and 3 more" in gazette
+    timeline_html = page_one[page_one.index('class="timeline"') :]
+    assert re.findall(r">(Courier reports first|Gazette update \d)</a>", timeline_html.split("</ol>")[0]) == [
+        article.title for article in timeline[:3]
+    ]
+    assert 'href="?page=2#timeline-heading"' in page_one
+
+    page_three = client.get(url, {"page": 3}).content.decode()
+    assert "By source" not in page_three
+    assert timeline[6].title in page_three and timeline[1].title not in page_three
+    # The header stays true on every page: sources, size, who reported first, the story's feed.
+    assert "2 sources" in page_three and "7 articles" in page_three
+    assert re.search(r'first reported by <a class="first-report" href="[^"]+">Courier</a>', page_three)
+    assert reverse("story_feed", args=[story.id]) in page_three
+    assert '<meta name="robots" content="noindex">' in page_three
+    assert client.get(url, {"page": 4}).status_code == 404
+    feed = client.get(reverse("story_feed", args=[story.id])).content.decode()
+    assert feed.count("<item>") == 7
+
+
+@pytest.mark.django_db
+def test_a_story_page_costs_the_same_queries_whatever_the_story_size(
+    client, long_story, django_assert_max_num_queries
+):
+    counts = []
+    for versions in (2, 40):
+        story, _ = long_story(versions)
+        client.get(reverse("story", args=[story.id]))  # the story's AI brief, made once and kept
+        with django_assert_max_num_queries(8) as queries:
+            html = client.get(reverse("story", args=[story.id])).content.decode()
+        assert html.count("Gazette update") <= stories.VERSIONS_PER_SOURCE + stories.TIMELINE_PAGE_SIZE
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]

@@ -15,7 +15,7 @@ from newsdesk.store.search import search_articles
 from newsdesk.web.comments.lib import attach_comment_counts
 from newsdesk.web.pages.article_page import article_aside, article_context
 from newsdesk.web.pages.status import crawl_status
-from newsdesk.web.pages.stories import top_stories
+from newsdesk.web.pages.stories import TOP_STORIES, home_lead, top_stories
 from newsdesk.web.paging import articles_page, queryset_fetcher, requested_page, slice_page
 
 # Hashtags in the home page's "Trending" list.
@@ -41,23 +41,40 @@ def _listing(request: HttpRequest, queryset: QuerySet, **context) -> HttpRespons
 def home(request: HttpRequest) -> HttpResponse:
     number = requested_page(request)
     page = slice_page(queryset_fetcher(_articles()), number, settings.NEWSDESK_PAGE_SIZE)
-    sections, top, trending = [], [], []
+    sections, top, trending, lead, latest = [], [], [], None, page.items
     if number == 1 and page.items:
-        top = top_stories()
+        # One story more than the block shows: the first leads the page and leaves the block.
+        ranked = top_stories(TOP_STORIES + 1)
+        lead = home_lead(ranked, page.items, _articles())
+        top = [entry for entry in ranked if lead.story is None or entry.story.id != lead.story.id]
+        top = top[:TOP_STORIES]
+        latest = [article for article in page.items if article.id != lead.article.id]
         trending = trending_hashtags(timezone.now(), TRENDING_SIZE)
         for category in Category:
             stories = list(_articles().filter(category=category.value)[:HOME_SECTION_SIZE])
             if stories:
                 sections.append({"category": category, "articles": stories})
     attach_comment_counts(
-        [*page.items, *(article for section in sections for article in section["articles"])],
+        [
+            *page.items,
+            *([lead.article] if lead else []),
+            *(article for section in sections for article in section["articles"]),
+        ],
         [entry.story for entry in top],
     )
     status = None if page.items else crawl_status()
     response = render(
         request,
         "newsdesk/home.html",
-        {"page": page, "sections": sections, "top_stories": top, "trending": trending, "status": status},
+        {
+            "page": page,
+            "lead": lead,
+            "latest": latest,
+            "sections": sections,
+            "top_stories": top,
+            "trending": trending,
+            "status": status,
+        },
     )
     if status is not None:
         # The crawler's progress changes with every poll, which does not invalidate cached pages.
