@@ -62,6 +62,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
+# A stale CSRF token: explain, and give back what the reader typed (newsdesk/web/errors.py).
+CSRF_FAILURE_VIEW = "newsdesk.web.errors.csrf_failure"
 WSGI_APPLICATION = "newsdesk.wsgi.application"
 
 TEMPLATES = [

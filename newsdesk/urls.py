@@ -18,3 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("newsdesk.web.follows.urls")),
     prefix_default_language=True,
 )
+
+# Error pages in the site's look; JSON under /api/ (newsdesk/web/errors.py).
+handler404 = "newsdesk.web.errors.page_not_found"
+handler500 = "newsdesk.web.errors.server_error"
