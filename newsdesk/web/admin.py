@@ -1,15 +1,40 @@
 """The operator's admin: what is configured, what is broken, and overrides for what the machine got wrong."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.core.validators import URLValidator
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
-from newsdesk.models import Article, ArticleHashtag, Feed, FetchFailure, Hashtag, Source
+from newsdesk.models import Article, ArticleHashtag, Category, Feed, FetchFailure, Hashtag, Source
 
 
-class FeedInline(admin.TabularInline):
+class FeedFields:
+    """Feed fields as the crawler reads them: an http(s) address, an override from the taxonomy
+    (a free-text override the classifier does not know was saved, then ignored)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "category_override":
+            return forms.ChoiceField(
+                choices=[("", "none: classify each article"), *Category.choices],
+                required=False,
+                label="Category override",
+                help_text="Every article of this feed gets this category.",
+            )
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "url" and field is not None:
+            http_only = URLValidator(
+                schemes=["http", "https"],
+                message="Feeds are fetched over http or https only.",
+                code="scheme",  # the field's own "invalid" message would replace this one
+            )
+            field.validators.append(http_only)
+        return field
+
+
+class FeedInline(FeedFields, admin.TabularInline):
     model = Feed
     extra = 0
     fields = ("url", "title", "kind", "section", "last_fetched_at", "last_status", "consecutive_errors")
@@ -25,9 +50,12 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [FeedInline]
 
-    @admin.display(description="feeds")
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return super().get_queryset(request).annotate(feeds_total=Count("feeds"))
+
+    @admin.display(description="feeds", ordering="feeds_total")
     def feed_count(self, source: Source) -> int:
-        return source.feeds.count()
+        return source.feeds_total
 
 
 class FeedHealthFilter(admin.SimpleListFilter):
@@ -57,7 +85,7 @@ class FeedHealthFilter(admin.SimpleListFilter):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(FeedFields, admin.ModelAdmin):
     list_display = (
         "url",
         "source",

@@ -1,4 +1,7 @@
 import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,3 +75,51 @@ def test_operator_overrides_category_from_the_list(admin_client, data):
 def test_failures_are_searchable(admin_client, data):
     html = admin_client.get(reverse("admin:newsdesk_fetchfailure_changelist"), {"q": "busy"}).content.decode()
     assert "https://harbour.example/a" in html
+
+
+def feed_form_post(admin_client, feed: Feed, **changes) -> tuple[int, dict]:
+    """POST the feed's change form as shown, with `changes`: (status, the form's errors)."""
+    url = reverse("admin:newsdesk_feed_change", args=[feed.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, forms.SplitDateTimeWidget):
+            data[f"{name}_0"], data[f"{name}_1"] = field.widget.decompress(value)
+        elif value is not None:
+            data[name] = value
+    data.update(changes)
+    response = admin_client.post(url, data)
+    errors = response.context["adminform"].form.errors if response.status_code == 200 else {}
+    return response.status_code, errors
+
+
+def test_a_feed_category_override_must_be_a_category_the_classifier_knows(admin_client, data):
+    feed = data["healthy"]
+    status, errors = feed_form_post(admin_client, feed, category_override="Sports")
+    assert status == 200 and "category_override" in errors
+    assert Feed.objects.get(pk=feed.pk).category_override == ""
+
+    status, errors = feed_form_post(admin_client, feed, category_override="sports")
+    assert status == 302, errors
+    assert Feed.objects.get(pk=feed.pk).category_override == "sports"
+
+
+def test_a_feed_address_must_be_http(admin_client, data):
+    feed = data["healthy"]
+    status, errors = feed_form_post(admin_client, feed, url="ftp://harbour.example/feed")
+    assert status == 200 and "http or https" in str(errors["url"])
+    assert Feed.objects.get(pk=feed.pk).url == "https://harbour.example/rss"
+
+
+def test_the_source_list_counts_feeds_in_one_query(admin_client, data):
+    listing = reverse("admin:newsdesk_source_changelist")
+    with CaptureQueriesContext(connection) as one_source:
+        admin_client.get(listing)
+    for n in range(6):
+        source = make_source(f"Island Post {n}")
+        Feed.objects.create(source=source, url=f"https://island{n}.example/rss")
+    with CaptureQueriesContext(connection) as seven_sources:
+        html = admin_client.get(listing).content.decode()
+    assert len(seven_sources) == len(one_source)
+    assert '<td class="field-feed_count">2</td>' in html
