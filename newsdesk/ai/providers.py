@@ -25,10 +25,8 @@ FEATURES = {
     "explain": "Explain simply",
     "translate": "Translate",
 }
-NEEDS_MODEL = (
-    "This needs a language model, and this site runs the offline extractive provider "
-    "(an operator can connect one with NEWSDESK_AI_PROVIDER=openai)."
-)
+# Readers see this (the panel, the API): how an operator connects a model is in README.md.
+NEEDS_MODEL = "This needs a language model, and this site has not connected one."
 
 
 @dataclass(frozen=True)

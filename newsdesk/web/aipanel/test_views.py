@@ -41,9 +41,11 @@ def test_article_page_offers_the_panel_and_anchors_paragraphs(client, article):
     tree = lxml_html.fromstring(page)
     assert tree.xpath("//section[@id='ai-panel']//button[text()='Summary']")
     assert tree.xpath("//section[@id='ai-panel']//input[@name='question']/@maxlength") == ["300"]
-    unavailable = tree.xpath("//p[@class='ai-unavailable']")
-    assert {p.get("data-feature") for p in unavailable} == {"explain", "translate"}
-    assert all("needs a language model" in p.text_content() for p in unavailable)
+    # The offline provider cannot explain or translate: readers are not offered what cannot work,
+    # nor told about the operator's settings.
+    offered = set(tree.xpath("//section[@id='ai-panel']//input[@name='feature']/@value"))
+    assert offered == {"summary", "key_points", "ask"}
+    assert "NEWSDESK_" not in page and "language model" not in page
 
 
 def test_text_only_articles_get_paragraph_ids_too(client, db):
