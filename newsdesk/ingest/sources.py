@@ -61,7 +61,15 @@ def source_for(name: str, homepage_url: str) -> tuple[Source, bool]:
 
 
 def _site_host(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+    """The site a URL belongs to: its host without "www.", with the port when it is not the
+    default (two sites on one machine are two publishers)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if host and port and port not in (80, 443) else host
 
 
 def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "") -> list[Feed]:

@@ -20,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "add":
+            started = timezone.now()
             try:
                 feeds = add_source(
                     options["url"], shared_fetcher(), name=options["name"], section=options["section"]
@@ -27,7 +28,8 @@ class Command(BaseCommand):
             except SourceError as error:
                 raise CommandError(str(error)) from error
             for feed in feeds:
-                self.stdout.write(f"added {feed.source.name}: {feed.url}")
+                done = "added" if feed.created_at >= started else "already present"
+                self.stdout.write(f"{done} {feed.source.name}: {feed.url}")
         elif action == "list":
             now = timezone.now()
             for feed in Feed.objects.select_related("source"):
