@@ -1,7 +1,9 @@
 """Changes to a reader's account."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models.signals import post_save
 
 from newsdesk.models import Comment, ModerationAction
 from newsdesk.web.accounts.lib import clean_display_name, deleted_reader, profile_of
@@ -37,3 +39,18 @@ def _commented_article_ids(user: AbstractBaseUser) -> list[str]:
         .values_list("article_id", flat=True)
         .distinct()
     )
+
+
+def verify_operator_email(sender, instance: AbstractBaseUser, created: bool, **kwargs) -> None:
+    """A superuser made at the console (`newsdesk createsuperuser`) or in the admin gets its email
+    as verified: whoever runs the site typed it, and sign-in on the reader side requires it."""
+    from allauth.account.models import EmailAddress
+
+    if not (created and instance.is_superuser and instance.email):
+        return
+    if not EmailAddress.objects.filter(email__iexact=instance.email).exists():
+        EmailAddress.objects.create(user=instance, email=instance.email, verified=True, primary=True)
+
+
+def connect_operator_email_verification() -> None:
+    post_save.connect(verify_operator_email, sender=get_user_model(), dispatch_uid="verify_operator_email")

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -124,3 +125,16 @@ def test_delete_account_needs_confirmation_and_anonymises_comments(client):
     client.force_login(moderator)
     client.post(reverse("reader_delete"), {"confirm": "DELETE"})
     assert ModerationAction.objects.get().moderator.username == "deleted-reader"
+
+
+@pytest.mark.django_db
+def test_an_operator_made_at_the_console_signs_in_on_the_reader_side(client, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", "--noinput", "--username", "ops", "--email", "ops@example.org")
+    response = client.post(reverse("account_login"), {"login": "ops@example.org", "password": PASSWORD})
+    operator = User.objects.get(username="ops")
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(operator.pk)
+    assert not mail.outbox  # no confirmation link needed
+    # A reader's own sign-up still needs the link.
+    reader = User.objects.create_user("reader", "reader@example.org", PASSWORD)
+    assert not reader.emailaddress_set.exists()
