@@ -6,8 +6,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.management import call_command
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 
 from newsdesk.models import Comment, Follow, ModerationAction, ReaderProfile, SavedArticle
