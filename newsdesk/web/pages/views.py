@@ -15,7 +15,7 @@ from newsdesk.store.search import search_articles
 from newsdesk.web.comments.lib import attach_comment_counts
 from newsdesk.web.pages.article_page import article_aside, article_context
 from newsdesk.web.pages.status import crawl_status
-from newsdesk.web.pages.stories import TOP_STORIES, home_lead, top_stories
+from newsdesk.web.pages.stories import home_lead, top_stories
 from newsdesk.web.paging import articles_page, queryset_fetcher, requested_page, slice_page
 
 # Hashtags in the home page's "Trending" list.
@@ -43,11 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
     page = slice_page(queryset_fetcher(_articles()), number, settings.NEWSDESK_PAGE_SIZE)
     sections, top, trending, lead, latest = [], [], [], None, page.items
     if number == 1 and page.items:
-        # One story more than the block shows: the first leads the page and leaves the block.
-        ranked = top_stories(TOP_STORIES + 1)
-        lead = home_lead(ranked, page.items, _articles())
-        top = [entry for entry in ranked if lead.story is None or entry.story.id != lead.story.id]
-        top = top[:TOP_STORIES]
+        top = top_stories()
+        lead = home_lead(top, page.items, _articles())
         latest = [article for article in page.items if article.id != lead.article.id]
         trending = trending_hashtags(timezone.now(), TRENDING_SIZE)
         for category in Category:
