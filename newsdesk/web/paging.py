@@ -33,14 +33,21 @@ class PageSlice:
 MAX_PAGE_DIGITS = 7
 
 
-def requested_page(request: HttpRequest) -> int:
-    """The ?page= number; a missing one is 1, a malformed one is a 404 rather than a silent page 1."""
-    raw = request.GET.get("page", "1")
+def page_number(raw: str) -> int | None:
+    """`raw` as a page number, or None when it is not one a page could have."""
     # ASCII digits only ("²".isdigit() is true, int() refuses it), and few enough that the
     # offset fits the database's integers.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_PAGE_DIGITS or int(raw) < 1:
-        raise Http404("no such page")
+        return None
     return int(raw)
+
+
+def requested_page(request: HttpRequest) -> int:
+    """The ?page= number; a missing one is 1, a malformed one is a 404 rather than a silent page 1."""
+    number = page_number(request.GET.get("page", "1"))
+    if number is None:
+        raise Http404("no such page")
+    return number
 
 
 def slice_page(fetch: Callable[[int, int], Sequence], number: int, size: int) -> PageSlice:

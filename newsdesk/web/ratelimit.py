@@ -33,8 +33,8 @@ def check_rate(key: str, limit: int, window_seconds: int, *, now: float | None =
     now = time.time() if now is None else now
     window = int(now // window_seconds)
     elapsed = now - window * window_seconds
-    current_key = f"{KEY_PREFIX}{key}:{window_seconds}:{window}"
-    previous_key = f"{KEY_PREFIX}{key}:{window_seconds}:{window - 1}"
+    current_key = _window_key(key, window_seconds, window)
+    previous_key = _window_key(key, window_seconds, window - 1)
     # Two windows' life: the key is read as "previous" during the next one.
     cache.add(current_key, 0, 2 * window_seconds + 1)
     current = cache.incr(current_key)
@@ -45,18 +45,44 @@ def check_rate(key: str, limit: int, window_seconds: int, *, now: float | None =
     return result
 
 
-def first_refusal(limits: Iterable[tuple[str, int]], window_seconds: int) -> RateResult | None:
+def first_refusal(
+    limits: Iterable[tuple[str, int]], window_seconds: int, *, now: float | None = None
+) -> RateResult | None:
     """Count a hit against each (key, limit) in turn; the first refusal, or None when all allow it.
 
     Several keys (an account and an address) so that neither many accounts nor many addresses help.
+    A refused hit counts against none of them.
     """
     if not settings.NEWSDESK_RATELIMIT_ENABLED:
         return None
+    now = time.time() if now is None else now
+    counted = []
     for key, limit in limits:
-        result = check_rate(key, limit, window_seconds)
+        result = check_rate(key, limit, window_seconds, now=now)
         if not result.allowed:
+            give_back(counted, window_seconds, now=now)
             return result
+        counted.append((key, limit))
     return None
+
+
+def give_back(limits: Iterable[tuple[str, int]], window_seconds: int, *, now: float) -> None:
+    """Uncount the hits `first_refusal(limits, ..., now=now)` counted, for an attempt that then failed.
+
+    Only what went through should use up a reader's budget (a comment refused as too long does not).
+    """
+    if not settings.NEWSDESK_RATELIMIT_ENABLED:
+        return
+    window = int(now // window_seconds)
+    for key, _limit in limits:
+        try:
+            cache.decr(_window_key(key, window_seconds, window))
+        except ValueError:
+            pass  # the window's count expired meanwhile: nothing left to give back
+
+
+def _window_key(key: str, window_seconds: int, window: int) -> str:
+    return f"{KEY_PREFIX}{key}:{window_seconds}:{window}"
 
 
 def decide(previous: int, current: int, elapsed: float, limit: int, window_seconds: int) -> RateResult:

@@ -6,20 +6,52 @@ from newsdesk.web.comments.actions import REPORT_REASONS
 # Hidden from people (CSS and aria-hidden); a bot that fills it gets a quiet "thanks" and no comment.
 HONEYPOT_FIELD = "website"
 
+REPORT_DETAILS_MAX_CHARS = 2000
+
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea, strip=True)
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "That comment cannot be answered."},
+    )
     website = forms.CharField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].max_length = settings.NEWSDESK_COMMENT_MAX_CHARS
+        # Built here so that the limit is read at request time; the messages are the actions' own.
+        limit = settings.NEWSDESK_COMMENT_MAX_CHARS
+        self.fields["body"] = forms.CharField(
+            widget=forms.Textarea,
+            strip=True,
+            max_length=limit,
+            error_messages={
+                "required": "Write something first.",
+                "max_length": f"Comments are limited to {limit} characters.",
+            },
+        )
 
     def is_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(choices=list(REPORT_REASONS.items()))
-    details = forms.CharField(required=False, max_length=2000)
+    reason = forms.ChoiceField(
+        choices=list(REPORT_REASONS.items()),
+        error_messages={
+            "required": "Choose a reason for the report.",
+            "invalid_choice": "Choose a reason for the report.",
+        },
+    )
+    details = forms.CharField(
+        required=False,
+        max_length=REPORT_DETAILS_MAX_CHARS,
+        error_messages={
+            "max_length": f"Report details are limited to {REPORT_DETAILS_MAX_CHARS} characters."
+        },
+    )
+
+
+def problems(form: forms.Form) -> str:
+    """Every error of a bound, invalid form as one sentence for the reader, in field order."""
+    return " ".join(message for field in form for message in field.errors)

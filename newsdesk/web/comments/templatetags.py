@@ -13,6 +13,7 @@ from newsdesk.web.comments import lib
 from newsdesk.web.comments.actions import REPORT_REASONS
 from newsdesk.web.comments.forms import HONEYPOT_FIELD
 from newsdesk.web.comments.lib import can_delete, can_edit, can_report, requested_sort, thread
+from newsdesk.web.paging import page_number
 
 register = template.Library()
 
@@ -25,8 +26,9 @@ def comments_section(context, target) -> dict:
     request = context["request"]
     viewer = request.user
     sort = requested_sort(request.GET.get(SORT_PARAMETER))
-    raw_page = request.GET.get(PAGE_PARAMETER, "1")
-    number = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    # A comment page is a part of the article's page: a bad or stale number shows the first
+    # comments rather than hiding the whole article behind a 404 (list pages answer 404).
+    number = page_number(request.GET.get(PAGE_PARAMETER, "1")) or 1
     try:
         found = thread(target, viewer, sort, number, settings.NEWSDESK_COMMENTS_PAGE_SIZE)
     except Http404:

@@ -1,6 +1,7 @@
 """Comments through HTTP and through the actions: threads, edits, reports, holds, limits, IDOR."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -48,10 +49,43 @@ def test_anonymous_readers_see_comments_and_a_login_prompt(client, article, ann)
     assert 'name="body"' not in page and "csrfmiddlewaretoken" not in page
 
 
-def test_anonymous_post_goes_to_login(client, article):
-    response = client.post(post_url(article), {"body": "hi"})
-    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+def login_link(page: str) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': page})}"
+
+
+def test_anonymous_post_keeps_the_text_and_logs_in_back_to_the_page(client, article):
+    """A session that ended must not send the browser, after logging in, to the POST-only URL (a 405)."""
+    response = client.post(post_url(article), {"body": "Words typed before the session ended"})
+    page = response.content.decode()
+    assert response.status_code == 403 and "Location" not in response
+    assert "Words typed before the session ended" in page
+    assert login_link(f"{article.get_absolute_url()}#comments") in page
     assert not Comment.objects.exists()
+    story = Story.objects.create(
+        title="Lamp", first_published_at=timezone.now(), last_published_at=timezone.now()
+    )
+    response = client.post(reverse("comment_post", args=["story", story.pk]), {"body": "On the story"})
+    assert (
+        response.status_code == 403
+        and login_link(f"{story.get_absolute_url()}#comments") in response.content.decode()
+    )
+
+
+def test_anonymous_edit_delete_and_report_answer_in_place(client, article, ann):
+    comment = post_comment(ann, article, "Ann's words")
+    back = login_link(f"{article.get_absolute_url()}#comments")
+    edited = client.post(reverse("comment_edit", args=[comment.pk]), {"body": "Ann's better words"})
+    deleted = client.post(reverse("comment_delete", args=[comment.pk]))
+    reported = client.post(
+        reverse("comment_report", args=[comment.pk]), {"reason": "abuse", "details": "Insults in line two"}
+    )
+    for response in (edited, deleted, reported):
+        assert response.status_code == 403 and back in response.content.decode()
+    assert "Ann&#x27;s better words" in edited.content.decode()
+    assert "Insults in line two" in reported.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Ann's words" and comment.state == Comment.State.VISIBLE
+    assert not CommentReport.objects.exists()
 
 
 def test_post_reply_and_one_level_only(client, article, ann, bob):
@@ -242,3 +276,80 @@ def test_comment_counts_on_lists_in_one_query(client, article, ann, django_asser
     assert counts.articles == {article.pk: 2, other.pk: 1} and counts.stories == {story.pk: 1}
     listing = client.get(reverse("source", args=[article.source.slug])).content.decode()
     assert "2 comments" in listing and "1 comment<" in listing
+
+
+def test_only_comments_that_go_through_use_up_the_rate_limit(client, article, ann, bob, settings):
+    settings.NEWSDESK_COMMENT_RATE_PER_USER = 3
+    client.force_login(ann)
+    assert client.post(post_url(article), {"body": "first"}).status_code == 302
+    assert client.post(post_url(article), {"body": "second"}).status_code == 302
+    for body in ("", "   ", "x" * 5000):
+        assert client.post(post_url(article), {"body": body}).status_code == 400
+    elsewhere = post_comment(bob, make_article(article.source, "Elsewhere"), "elsewhere")
+    refused = client.post(post_url(article), {"body": "a reply", "parent": elsewhere.pk})
+    assert refused.status_code == 400 and "another page" in refused.content.decode()
+    assert client.post(post_url(article), {"body": "third"}).status_code == 302
+    too_fast = client.post(post_url(article), {"body": "The fourth, kept for later"})
+    assert too_fast.status_code == 429 and too_fast["Retry-After"].isdigit()
+    assert too_fast["Content-Type"].startswith("text/html")
+    page = too_fast.content.decode()
+    assert "The fourth, kept for later" in page and "posting too fast" in page
+    assert Comment.objects.filter(author=ann).count() == 3
+
+
+def test_a_post_refused_by_one_limit_counts_against_none(client, article, ann, settings):
+    settings.NEWSDESK_COMMENT_RATE_PER_USER = 2
+    settings.NEWSDESK_COMMENT_RATE_PER_IP = 1
+    client.force_login(ann)
+    assert client.post(post_url(article), {"body": "one"}, REMOTE_ADDR="10.0.0.1").status_code == 302
+    assert client.post(post_url(article), {"body": "two"}, REMOTE_ADDR="10.0.0.1").status_code == 429
+    # The refusal by address did not use up Ann's own budget: one more post fits from elsewhere.
+    assert client.post(post_url(article), {"body": "three"}, REMOTE_ADDR="10.0.0.2").status_code == 302
+    assert client.post(post_url(article), {"body": "four"}, REMOTE_ADDR="10.0.0.3").status_code == 429
+
+
+def test_reports_have_their_own_rate_limit(client, article, ann, bob, settings, monkeypatch):
+    settings.NEWSDESK_COMMENT_RATE_PER_USER = 1
+    monkeypatch.setattr("newsdesk.web.comments.views.REPORTS_PER_USER", 1)
+    first, second = post_comment(ann, article, "Spam one"), post_comment(ann, article, "Spam two")
+    client.force_login(bob)
+    assert client.post(post_url(article), {"body": "Bob's one comment"}).status_code == 302
+    report = reverse("comment_report", args=[first.pk])
+    assert client.post(report, {"reason": "spam", "details": "x" * 2001}).status_code == 400
+    assert client.post(report, {"reason": "spam"}).status_code == 302
+    assert CommentReport.objects.filter(comment=first).exists()
+    too_fast = client.post(
+        reverse("comment_report", args=[second.pk]), {"reason": "spam", "details": "Same advert again"}
+    )
+    assert too_fast.status_code == 429 and too_fast["Retry-After"].isdigit()
+    assert "Same advert again" in too_fast.content.decode()
+    assert not CommentReport.objects.filter(comment=second).exists()
+
+
+def test_refusals_say_what_is_wrong(client, article, ann, bob):
+    client.force_login(ann)
+    too_long = client.post(post_url(article), {"body": "x" * 4001}).content.decode()
+    assert "Comments are limited to 4000 characters." in too_long and "reasonable length" not in too_long
+    assert "Write something first." in client.post(post_url(article), {"body": "  "}).content.decode()
+    comment = post_comment(bob, article, "Questionable")
+    response = client.post(
+        reverse("comment_report", args=[comment.pk]), {"reason": "abuse", "details": "y" * 2001}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "Report details are limited to 2000 characters." in page
+    assert "y" * 2001 in page and 'value="abuse" selected' in page
+    assert not CommentReport.objects.exists()
+
+
+@pytest.mark.parametrize("cpage", ["²", "0", "abc", "99999999999999999999"])
+def test_a_bad_comment_page_shows_the_first_comments(client, article, ann, cpage, settings):
+    """Part of the article's page: a bad number falls back rather than hiding the whole article."""
+    settings.NEWSDESK_COMMENTS_PAGE_SIZE = 1
+    post_comment(ann, article, "older comment")
+    post_comment(ann, article, "newest comment")
+    response = client.get(article.get_absolute_url(), {"cpage": cpage})
+    assert response.status_code == 200 and "newest comment" in response.content.decode()
+    story = Story.objects.create(
+        title="Lamp", first_published_at=timezone.now(), last_published_at=timezone.now()
+    )
+    assert client.get(story.get_absolute_url(), {"cpage": cpage}).status_code == 200

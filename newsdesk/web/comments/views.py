@@ -1,54 +1,73 @@
 """Comment form posts. Pages show comments through the `comments_section` template tag."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from newsdesk.models import Article, Comment, Story
 from newsdesk.web.comments.actions import (
+    REPORT_REASONS,
     CommentRefused,
     delete_comment,
     edit_comment,
     post_comment,
     report_comment,
 )
-from newsdesk.web.comments.forms import CommentForm, ReportForm
+from newsdesk.web.comments.forms import CommentForm, ReportForm, problems
 from newsdesk.web.comments.lib import target_url
-from newsdesk.web.ratelimit import client_ip, first_refusal, too_many_requests
+from newsdesk.web.comments.refusal import Retry, refused_page, signed_in_to_post
+from newsdesk.web.ratelimit import RateResult, client_ip, first_refusal, give_back
+
+# Reports have their own budget, so that reporting a thread of spam does not stop a reader
+# commenting (or the other way round). Per window of NEWSDESK_COMMENT_RATE_WINDOW seconds.
+REPORTS_PER_USER = 10
+REPORTS_PER_IP = 40
+
+
+def _page_of_target(kind: str, target_id: str) -> str:
+    return f"{_target(kind, target_id).get_absolute_url()}#comments"
+
+
+def _page_of_comment(comment_id: int) -> str:
+    return f"{_target_of(get_object_or_404(Comment, pk=comment_id)).get_absolute_url()}#comments"
 
 
 @require_POST
-@login_required
+@signed_in_to_post(_page_of_target, text_field="body")
 def post(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
     target = _target(kind, target_id)
     form = CommentForm(request.POST)
     if form.is_bot():
         return redirect(f"{target.get_absolute_url()}#comments")
-    if limited := _rate_limited(request):
-        return limited
     if not form.is_valid():
-        return _refused(request, target, form, "Write a comment of reasonable length.")
+        return _refused(request, target, problems(form))
     parent = None
     if form.cleaned_data["parent"]:
         parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
         if parent is None:
             raise Http404("no such comment")
+    # Only a comment that goes through uses up the budget: counted now, given back on a refusal.
+    limits, now = _comment_limits(request), time.time()
+    if refused := first_refusal(limits, settings.NEWSDESK_COMMENT_RATE_WINDOW, now=now):
+        return _refused(request, target, _too_fast(refused), status=429, retry_after=refused.retry_after)
     try:
         comment = post_comment(
             request.user, target, form.cleaned_data["body"], parent=parent, ip_address=client_ip(request)
         )
     except CommentRefused as refusal:
-        return _refused(request, target, form, str(refusal))
+        give_back(limits, settings.NEWSDESK_COMMENT_RATE_WINDOW, now=now)
+        return _refused(request, target, str(refusal))
     if comment.state == Comment.State.HELD:
         messages.info(request, "Thanks. Your comment is held until a moderator has looked at it.")
     return redirect(target_url(comment))
 
 
 @require_POST
-@login_required
+@signed_in_to_post(_page_of_comment, text_field="body")
 def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     # Someone else's comment is "not found", whatever its id.
     comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
@@ -56,16 +75,16 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     if form.is_bot():
         return redirect(target_url(comment))
     if not form.is_valid():
-        return _refused(request, _target_of(comment), form, "Write a comment of reasonable length.", comment)
+        return _refused(request, _target_of(comment), problems(form), editing=True)
     try:
         edit_comment(comment, request.user, form.cleaned_data["body"])
     except CommentRefused as refusal:
-        return _refused(request, _target_of(comment), form, str(refusal), comment)
+        return _refused(request, _target_of(comment), str(refusal), editing=True)
     return redirect(target_url(comment))
 
 
 @require_POST
-@login_required
+@signed_in_to_post(_page_of_comment)
 def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
     try:
@@ -78,21 +97,24 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@signed_in_to_post(_page_of_comment, text_field="details")
 def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=comment_id)
-    if limited := _rate_limited(request):
-        return limited
     form = ReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a reason for the report.")
+        return _report_refused(request, comment, problems(form))
+    limits, now = _report_limits(request), time.time()
+    if refused := first_refusal(limits, settings.NEWSDESK_COMMENT_RATE_WINDOW, now=now):
+        return _report_refused(
+            request, comment, _too_fast(refused), status=429, retry_after=refused.retry_after
+        )
+    try:
+        report_comment(comment, request.user, form.cleaned_data["reason"], form.cleaned_data["details"])
+    except CommentRefused as refusal:
+        give_back(limits, settings.NEWSDESK_COMMENT_RATE_WINDOW, now=now)
+        messages.error(request, str(refusal))
     else:
-        try:
-            report_comment(comment, request.user, form.cleaned_data["reason"], form.cleaned_data["details"])
-        except CommentRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, "Thanks. A moderator will look at the comment.")
+        messages.success(request, "Thanks. A moderator will look at the comment.")
     return redirect(f"{_target_of(comment).get_absolute_url()}#comments")
 
 
@@ -108,34 +130,64 @@ def _target_of(comment: Comment) -> Article | Story:
     return comment.article if comment.article_id else comment.story
 
 
-def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+def _comment_limits(request: HttpRequest) -> list[tuple[str, int]]:
     """Posting is limited per account and per address (see `first_refusal`)."""
-    refused = first_refusal(
-        [
-            (f"comments:user:{request.user.pk}", settings.NEWSDESK_COMMENT_RATE_PER_USER),
-            (f"comments:ip:{client_ip(request)}", settings.NEWSDESK_COMMENT_RATE_PER_IP),
-        ],
-        settings.NEWSDESK_COMMENT_RATE_WINDOW,
-    )
-    if refused is None:
-        return None
-    return too_many_requests("You are posting too fast; please wait a little and try again.", refused)
+    return [
+        (f"comments:user:{request.user.pk}", settings.NEWSDESK_COMMENT_RATE_PER_USER),
+        (f"comments:ip:{client_ip(request)}", settings.NEWSDESK_COMMENT_RATE_PER_IP),
+    ]
+
+
+def _report_limits(request: HttpRequest) -> list[tuple[str, int]]:
+    return [
+        (f"reports:user:{request.user.pk}", REPORTS_PER_USER),
+        (f"reports:ip:{client_ip(request)}", REPORTS_PER_IP),
+    ]
+
+
+def _too_fast(refused: RateResult) -> str:
+    return f"You are posting too fast. Please wait {refused.retry_after} seconds and try again."
 
 
 def _refused(
-    request: HttpRequest, target, form: CommentForm, reason: str, comment: Comment | None = None
+    request: HttpRequest,
+    target: Article | Story,
+    reason: str,
+    *,
+    editing: bool = False,
+    status: int = 400,
+    retry_after: int = 0,
 ) -> HttpResponse:
     """Show the reason with the reader's text still in the box: nothing typed is lost."""
-    return render(
+    parent = request.POST.get("parent", "")
+    return refused_page(
         request,
-        "newsdesk/comments/refused.html",
-        {
-            "target": target,
-            "reason": reason,
-            "action": request.path,
-            "body": request.POST.get("body", ""),
-            "parent": request.POST.get("parent", ""),
-            "comment": comment,
-        },
-        status=400,
+        heading="Your changes were not saved" if editing else "Your comment was not posted",
+        reason=reason,
+        back_url=f"{target.get_absolute_url()}#comments",
+        status=status,
+        text=request.POST.get("body", ""),
+        retry=Retry(action=request.path, hidden=(("parent", parent),) if parent else ()),
+        retry_after=retry_after,
+    )
+
+
+def _report_refused(
+    request: HttpRequest, comment: Comment, reason: str, *, status: int = 400, retry_after: int = 0
+) -> HttpResponse:
+    return refused_page(
+        request,
+        heading="Your report was not sent",
+        reason=reason,
+        back_url=f"{_target_of(comment).get_absolute_url()}#comments",
+        status=status,
+        text=request.POST.get("details", ""),
+        retry=Retry(
+            action=request.path,
+            text_field="details",
+            text_required=False,
+            reasons=tuple(REPORT_REASONS.items()),
+            chosen_reason=request.POST.get("reason", ""),
+        ),
+        retry_after=retry_after,
     )
