@@ -251,7 +251,9 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _page_key(request: HttpRequest, generations: tuple[int, ...]) -> str:
-    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    # Scheme and host too: pages and API answers carry absolute links (feeds, API `next`), and a
+    # request by another name (127.0.0.1, www., http behind a proxy) must not set them for everyone.
+    path = hashlib.md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
     return f"newsdesk:page:{_language(request)}:{path}:{'.'.join(map(str, generations))}"
 
 

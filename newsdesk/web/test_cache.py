@@ -80,6 +80,21 @@ def test_a_second_anonymous_request_is_served_from_the_cache(client, page_cache,
     assert "Cookie" in second["Vary"]
 
 
+def test_a_page_asked_for_by_another_host_or_scheme_is_not_served_from_its_cache(
+    client, page_cache, source, commits
+):
+    # Feeds and API answers carry absolute links, built from the request's own address.
+    commits(lambda: make_article(source, "Lighthouse reopens"))
+    by_name = client.get(reverse("feed"), HTTP_HOST="localhost")
+    by_address = client.get(reverse("feed"), HTTP_HOST="127.0.0.1")
+    behind_tls = client.get(reverse("feed"), HTTP_HOST="127.0.0.1", secure=True)
+
+    assert [r[CACHE_HEADER] for r in (by_name, by_address, behind_tls)] == ["miss"] * 3
+    assert b"http://localhost/" in by_name.content and b"localhost" not in by_address.content
+    assert b"https://127.0.0.1/" in behind_tls.content
+    assert client.get(reverse("feed"), HTTP_HOST="127.0.0.1")[CACHE_HEADER] == "hit"
+
+
 def test_a_cached_page_is_served_even_when_the_database_changed_behind_its_back(
     client, page_cache, source, commits
 ):
