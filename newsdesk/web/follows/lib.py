@@ -31,7 +31,9 @@ def normalized_value(kind: str, value: str) -> str | None:
     if kind == Kind.CATEGORY:
         return value if value in Category.values else None
     if kind == Kind.STORY:
-        return value if value.isdigit() and Story.objects.filter(pk=int(value)).exists() else None
+        # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+        is_id = value.isascii() and value.isdigit()
+        return value if is_id and Story.objects.filter(pk=int(value)).exists() else None
     return None
 
 

@@ -1,6 +1,7 @@
 """Following hashtags, sources, categories and stories; "For you"; saved articles."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -97,3 +98,24 @@ def test_reader_pages_need_a_login(client, news):
     for name in ("for_you", "saved_articles"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_anonymous_follow_and_save_log_in_back_to_the_page(client, news):
+    """A session that ended must not send the browser, after logging in, to the POST-only URL (a 405)."""
+    hashtag_page = reverse("hashtag", args=["NorthPier"])
+    followed = client.post(reverse("follow"), {"kind": "hashtag", "value": "NorthPier", "next": hashtag_page})
+    article = news["science"]
+    saved = client.post(reverse("save_article", args=[article.pk]))
+    for response, page in ((followed, hashtag_page), (saved, article.get_absolute_url())):
+        assert response.status_code == 403 and "Location" not in response
+        assert f"{reverse('account_login')}?{urlencode({'next': page})}" in response.content.decode()
+    off_site = client.post(reverse("save_article", args=[article.pk]), {"next": "https://evil.example/"})
+    assert "evil.example" not in off_site.content.decode()
+    assert not Follow.objects.exists() and not SavedArticle.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "99999999999999999999"])
+def test_following_a_story_that_cannot_exist_is_not_found(client, news, value):
+    client.force_login(make_reader("ann@example.org"))
+    assert follow(client, "story", value).status_code == 404
+    assert not Follow.objects.exists()

@@ -4,18 +4,27 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from newsdesk.models import Article, Follow, SavedArticle
+from newsdesk.web.comments.refusal import same_site_next, signed_in_to_post
 from newsdesk.web.follows.actions import follow, save_article, unfollow, unsave_article
 from newsdesk.web.follows.lib import followed_things, for_you_articles, normalized_value
 from newsdesk.web.paging import articles_page, queryset_fetcher, requested_page, slice_page
 
 
+def _home() -> str:
+    return reverse("home")
+
+
+def _page_of_article(article_id: str) -> str:
+    return get_object_or_404(Article, pk=article_id).get_absolute_url()
+
+
 @require_POST
-@login_required
+@signed_in_to_post(_home)
 def toggle_follow(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     if kind not in Follow.Kind.values:
@@ -31,7 +40,7 @@ def toggle_follow(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@signed_in_to_post(_page_of_article)
 def toggle_save(request: HttpRequest, article_id: str) -> HttpResponse:
     article = get_object_or_404(Article, pk=article_id)
     if request.POST.get("action") == "unsave":
@@ -74,7 +83,4 @@ def saved(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = "for_you"
-    return redirect(target)
+    return redirect(same_site_next(request) or "for_you")
