@@ -9,6 +9,7 @@ from django.utils import timezone
 from newsdesk.models import BannedWord, Comment, ModerationAction
 from newsdesk.web.accounts.lib import profile_of
 from newsdesk.web.cache import bump_on_commit
+from newsdesk.web.moderation.lib import DEFAULT_SUSPENSION_DAYS, MAX_SUSPENSION_DAYS, SUSPENSION_DAYS_RULE
 
 COMMENT_ACTIONS = ("approve", "hide", "delete")
 USER_ACTIONS = ("suspend", "unsuspend", "shadow_ban", "unshadow_ban")
@@ -36,19 +37,21 @@ def moderate_reader(
     reader: AbstractBaseUser,
     action: str,
     *,
-    days: int = 7,
+    days: int = DEFAULT_SUSPENSION_DAYS,
     note: str = "",
     comment: Comment | None = None,
 ) -> None:
-    """Suspend a reader from commenting for `days`, or shadow-ban them (or lift either)."""
+    """Suspend a reader from commenting for `days` (at most MAX_SUSPENSION_DAYS), or shadow-ban them."""
     if action not in USER_ACTIONS:
         raise ModerationRefused(f"unknown reader action {action!r}")
+    if action == "suspend" and not 1 <= days <= MAX_SUSPENSION_DAYS:
+        raise ModerationRefused(SUSPENSION_DAYS_RULE)
     if reader.is_staff and action in ("suspend", "shadow_ban"):
         raise ModerationRefused("Staff accounts are managed in the admin, not the moderation queue.")
     profile = profile_of(reader)
     if action == "suspend":
-        profile.suspended_until = timezone.now() + timedelta(days=max(1, days))
-        note = note or f"{max(1, days)} days"
+        profile.suspended_until = timezone.now() + timedelta(days=days)
+        note = note or f"{days} days"
     elif action == "unsuspend":
         profile.suspended_until = None
     else:

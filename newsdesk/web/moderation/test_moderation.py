@@ -1,5 +1,7 @@
 """The staff queue, its actions, banned words and the audit log."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils import timezone
 from newsdesk.models import BannedWord, Comment, CommentReport, ModerationAction
 from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import post_comment, report_comment
+from newsdesk.web.moderation.actions import ModerationRefused, moderate_reader
 from newsdesk.web.moderation.lib import queue
 from newsdesk.web.testing import make_article, make_source
 
@@ -91,3 +94,33 @@ def test_banned_words_are_managed_and_logged(client, setup):
         ("ban_word", "cheap pills"),
         ("unban_word", "cheap pills"),
     ]
+
+
+@pytest.mark.parametrize("days", ["²", "1000000000", "0", "-3", "two"])
+def test_suspension_days_out_of_range_are_refused_with_the_rule(client, setup, days):
+    client.force_login(setup["moderator"])
+    response = act(client, setup["comment"], "suspend", days=days, note="Repeated insults")
+    page = response.content.decode()
+    assert response.status_code == 400 and "whole number of days from 1 to 3650" in page
+    assert "Repeated insults" in page
+    setup["author"].profile.refresh_from_db()
+    assert setup["author"].profile.suspended_until is None
+    assert not ModerationAction.objects.exists()
+
+
+def test_the_longest_suspension_is_ten_years(client, setup):
+    client.force_login(setup["moderator"])
+    assert act(client, setup["comment"], "suspend", days="3650").status_code == 302
+    setup["author"].profile.refresh_from_db()
+    assert (setup["author"].profile.suspended_until - timezone.now()).days == 3649
+    with pytest.raises(ModerationRefused):
+        moderate_reader(setup["moderator"], setup["author"], "suspend", days=3651)
+
+
+def test_anonymous_moderation_posts_log_in_back_to_the_queue(client, setup):
+    response = act(client, setup["comment"], "hide", note="Rude to the author")
+    page = response.content.decode()
+    assert response.status_code == 403 and "Rude to the author" in page
+    assert f"{reverse('account_login')}?{urlencode({'next': reverse('moderation_queue')})}" in page
+    setup["comment"].refresh_from_db()
+    assert setup["comment"].state == Comment.State.VISIBLE

@@ -8,10 +8,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from newsdesk.models import BannedWord, Comment
+from newsdesk.web.comments.refusal import refused_page, sign_in_first
 from newsdesk.web.moderation.actions import (
     COMMENT_ACTIONS,
     USER_ACTIONS,
@@ -21,18 +23,30 @@ from newsdesk.web.moderation.actions import (
     moderate_reader,
     unban_word,
 )
-from newsdesk.web.moderation.lib import audit_log, queue
+from newsdesk.web.moderation.lib import (
+    DEFAULT_SUSPENSION_DAYS,
+    SUSPENSION_DAYS_RULE,
+    audit_log,
+    queue,
+    suspension_days,
+)
 from newsdesk.web.paging import queryset_fetcher, requested_page, slice_page
 
 LOG_PAGE_SIZE = 50
 
 
 def staff_only(view: Callable) -> Callable:
-    """Anonymous readers are sent to log in; signed-in readers who are not staff get a 403."""
+    """Anonymous readers are sent to log in; signed-in readers who are not staff get a 403.
+
+    An anonymous POST (a moderator whose session ended) is answered in place, with the note back
+    and a log-in link to the queue: `next` must never be a POST-only URL.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
+            if request.method == "POST":
+                return sign_in_first(request, reverse("moderation_queue"), text=request.POST.get("note", ""))
             return redirect_to_login(request.get_full_path())
         if not (request.user.is_active and request.user.is_staff):
             raise PermissionDenied("moderators only")
@@ -57,16 +71,25 @@ def act_on_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=comment_id)
     action = request.POST.get("action", "")
     note = request.POST.get("note", "").strip()
+    days = suspension_days(request.POST.get("days", ""))
+    if action == "suspend" and days is None:
+        return refused_page(
+            request,
+            heading="Nothing was done",
+            reason=SUSPENSION_DAYS_RULE,
+            back_url=reverse("moderation_queue"),
+            status=400,
+            text=note,
+        )
     try:
         if action in COMMENT_ACTIONS:
             moderate_comment(request.user, comment, action, note)
         elif action in USER_ACTIONS:
-            days = request.POST.get("days", "7")
             moderate_reader(
                 request.user,
                 comment.author,
                 action,
-                days=int(days) if days.isdigit() else 7,
+                days=days or DEFAULT_SUSPENSION_DAYS,
                 note=note,
                 comment=comment,
             )
