@@ -3,7 +3,8 @@
 Cached pages are looked up inside the endpoint, after the rate limit: were the view marked
 for PageCacheMiddleware, a cache hit would skip the limit. The headers added here (CORS,
 Cache-Control, ETag, RateLimit-Remaining) are set on hits and misses alike, since the page
-cache keeps only a few headers of what it stores.
+cache keeps only a few headers of what it stores, and on the 304 that replaces a 200 whose
+ETag the client already has, since Django's 304 keeps only the caching headers.
 """
 
 import logging
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, set_response_etag
@@ -70,15 +72,27 @@ def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @wraps(view)
     def endpoint(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = _answer(request, cached_view, args, kwargs)
+        if response.status_code == 200:
+            response = _conditional(request, response)
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = "ETag, Retry-After, RateLimit-Remaining"
-        if response.status_code == 200:
-            response["Cache-Control"] = CACHE_CONTROL
-            set_response_etag(response)
-            return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
     return endpoint
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The 200 with its caching headers, or the 304 for an ETag the client already holds.
+
+    Django's 304 is a new response that keeps only the caching headers; the rate limit's
+    count is carried over here, and CORS is set on whichever is answered.
+    """
+    response["Cache-Control"] = CACHE_CONTROL
+    set_response_etag(response)
+    answer = get_conditional_response(request, etag=response["ETag"], response=response)
+    if answer is not response and "RateLimit-Remaining" in response:
+        answer["RateLimit-Remaining"] = response["RateLimit-Remaining"]
+    return answer
 
 
 def _answer(request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> HttpResponse:
@@ -105,6 +119,8 @@ def _answer(request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> 
             response = view(request, *args, **kwargs)
     except ApiError as error:
         response = error_response(error.status, error.code, error.message)
+    except SuspiciousOperation as error:
+        response = refused_request_response(request, error)
     except Exception:
         if settings.DEBUG:
             raise
@@ -113,6 +129,22 @@ def _answer(request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> 
     if result is not None:
         response["RateLimit-Remaining"] = str(result.remaining)
     return response
+
+
+def refused_request_response(request: HttpRequest, error: SuspiciousOperation) -> JsonResponse:
+    """A request Django refuses to read (too many parameters, a body too big): the client's fault, a 400.
+
+    Worth a warning line, not a traceback. The message is ours: Django's may name settings or
+    echo what the client sent.
+    """
+    logger.warning("API request refused (%s): %s", type(error).__name__, request.path)
+    if isinstance(error, TooManyFieldsSent):
+        message = f"Too many query parameters: at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} are read."
+    elif isinstance(error, RequestDataTooBig):
+        message = "The request body is too big."
+    else:
+        message = "The request was refused as malformed."
+    return error_response(400, "bad_request", message)
 
 
 def _preflight(request: HttpRequest) -> HttpResponse:

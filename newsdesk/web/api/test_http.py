@@ -128,3 +128,37 @@ def test_a_signed_in_reader_gets_a_fresh_answer_not_the_anonymous_copy(client, p
     client.force_login(committed(lambda: make_reader("ann@example.org", "Ann")))
     response = client.get(ARTICLES)
     assert response.status_code == 200 and "X-Cache" not in response
+
+
+@override_settings(NEWSDESK_TRUSTED_PROXY_COUNT=1)
+def test_a_304_keeps_the_cors_caching_and_rate_limit_headers(client):
+    """A browser app revalidating with If-None-Match reads the 304 only if CORS allows it."""
+    address = {"x-forwarded-for": "203.0.113.9", "origin": "https://app.example"}
+    first = client.get("/api/v1/categories", headers=address)
+    again = client.get("/api/v1/categories", headers={**address, "if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    kept = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Cache-Control", "ETag", "Vary")
+    for header in kept:
+        assert again[header] == first[header], header
+    assert int(again["RateLimit-Remaining"]) == int(first["RateLimit-Remaining"]) - 1
+
+
+def test_too_many_query_parameters_is_a_json_400_not_a_logged_500(get_json, caplog, settings):
+    query = "&".join(["a"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = get_json(f"{ARTICLES}?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+    assert "query parameters" in response.json()["error"]["message"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"] == "no-store"
+    assert not [record for record in caplog.records if record.levelname in ("ERROR", "CRITICAL")]
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_a_host_the_site_does_not_serve_is_still_refused(client):
+    """Django refuses it before the API runs (docs/api.md says so); the host is not echoed back."""
+    response = client.get(ARTICLES, headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert b"evil.example" not in response.content
