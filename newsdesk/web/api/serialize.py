@@ -13,7 +13,7 @@ from newsdesk.models import Article, Category, Hashtag, Source, Story
 from newsdesk.models.sources import DisplayPolicy
 from newsdesk.web.api.lib import ArticleDetail, ArticlePage, StoryPage
 from newsdesk.web.api.params import Cursor, encode_cursor
-from newsdesk.web.pages.article_page import author_names
+from newsdesk.web.pages.article_page import author_names, shown_description
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -82,7 +82,7 @@ def article_summary(article: Article, hashtags: list[str], links: Links) -> dict
     return {
         "id": article.id,
         "title": article.title,
-        "description": article.description,
+        "description": shown_description(article),
         "url": article.url,
         "canonical_url": article.canonical_url,
         "site_url": links.absolute(article.get_absolute_url()),

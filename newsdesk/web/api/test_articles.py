@@ -228,6 +228,23 @@ def test_article_detail_under_the_excerpt_policy_keeps_the_body_back(get_json, s
     assert body["url"] == article.url and body["description"] == "A teaser."
 
 
+def test_a_whole_article_in_the_feeds_description_is_cut_under_the_excerpt_policy(get_json, settings):
+    # Some feeds put the whole article in the description.
+    settings.NEWSDESK_EXCERPT_WORDS = 5
+    strict = make_source("Strict Post", display_policy=DisplayPolicy.EXCERPT)
+    whole = " ".join(f"word{i}" for i in range(300))
+    article = make_article(strict, "Long read", text=whole, description=whole)
+    open_source = make_source("Open Post")
+    shared = make_article(open_source, "Open read", text=whole, description=whole)
+
+    listed = {row["id"]: row for row in get_json(ARTICLES).json()["results"]}
+    detail = get_json(f"{ARTICLES}/{article.id}").json()
+
+    assert listed[article.id]["description"] == "word0 word1 word2 word3 word4…"
+    assert detail["description"] == "word0 word1 word2 word3 word4…"
+    assert listed[shared.id]["description"] == whole
+
+
 @pytest.mark.parametrize("path", ["0" * 32, "not-an-id", "0" * 31])
 def test_an_unknown_or_malformed_article_id_is_a_json_404(get_json, path):
     response = get_json(f"{ARTICLES}/{path}")

@@ -38,8 +38,21 @@ def excerpt(article: Article, words: int) -> str:
     return Truncator(body).words(words, truncate="…")
 
 
+def shown_description(article: Article) -> str:
+    """The publisher's description as far as its display policy allows: some feeds put the whole
+    article there, which an excerpt-only publisher does not want shown."""
+    if article.source.effective_display_policy == DisplayPolicy.EXCERPT:
+        return Truncator(article.description).words(settings.NEWSDESK_EXCERPT_WORDS, truncate="…")
+    return article.description
+
+
 def article_hashtags(article: Article) -> list:
-    taggings = ArticleHashtag.objects.filter(article=article).select_related("hashtag").order_by("-weight")
+    # Ties broken as the API breaks them, so both show the same tags in the same order.
+    taggings = (
+        ArticleHashtag.objects.filter(article=article)
+        .select_related("hashtag")
+        .order_by("-weight", "hashtag__key")
+    )
     return [tagging.hashtag for tagging in taggings[: settings.NEWSDESK_MAX_HASHTAGS]]
 
 
@@ -77,7 +90,11 @@ def article_context(article: Article, canonical_url: str) -> dict:
     summary_words = (
         META_DESCRIPTION_WORDS if show_full else min(META_DESCRIPTION_WORDS, settings.NEWSDESK_EXCERPT_WORDS)
     )
-    summary = article.description or excerpt(article, summary_words)
+    summary = (
+        Truncator(article.description).words(summary_words, truncate="…")
+        if article.description
+        else excerpt(article, summary_words)
+    )
     context = {
         "article": article,
         "show_full": show_full,

@@ -135,6 +135,30 @@ def test_site_wide_excerpt_policy_applies_to_sources_without_their_own(client, s
     assert "alpha beta gamma…" in html and "epsilon" not in html
 
 
+def test_previews_cut_a_whole_article_given_as_the_description(client, settings, source):
+    whole = " ".join(f"word{i}" for i in range(300))
+    article = make_article(source, "Long read", text=whole, description=whole)
+    assert json_ld_of(client.get(article.get_absolute_url()).content.decode())["description"] == (
+        " ".join(f"word{i}" for i in range(40)) + "…"
+    )
+    settings.NEWSDESK_DISPLAY_POLICY = "excerpt"
+    settings.NEWSDESK_EXCERPT_WORDS = 3
+    other = " ".join(f"other{i}" for i in range(300))
+    strict = make_article(source, "Strict read", text=other, description=other)
+    html = client.get(strict.get_absolute_url()).content.decode()
+    assert json_ld_of(html)["description"] == "other0 other1 other2…"
+    assert "other3" not in html
+
+
+def test_the_page_and_the_api_show_the_same_hashtags_in_the_same_order(client, source):
+    tags = [f"Tag{letter}" for letter in "QWERTYUIOPAS"]  # more than the cap, all of one weight
+    article = make_article(source, "Many tags", hashtags=tags)
+    page = json_ld_of(client.get(article.get_absolute_url()).content.decode())["keywords"]
+    listed = client.get("/api/v1/articles").json()["results"][0]
+    assert listed["id"] == article.id and listed["hashtags"] == page
+    assert client.get(f"/api/v1/articles/{article.id}").json()["hashtags"] == page
+
+
 def test_article_metadata_is_present_and_escaped(client, source):
     hostile = 'Breaking </script><script>alert("x")</script> & "quotes"'
     article = make_article(source, hostile, description="Summary <b>here</b>", hashtags=("Alerts",))
