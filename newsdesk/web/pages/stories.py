@@ -171,13 +171,23 @@ def ranked_stories(min_sources: int = MIN_TOP_SOURCES) -> QuerySet[Story]:
 
 
 def top_stories(limit: int = TOP_STORIES) -> list[StorySummary]:
-    """The home page's top stories, each with its representative article."""
+    """The home page's top stories, each with its representative article.
+
+    A representative that is a syndicated copy is told by its original: lists show a wire story
+    once, under the publisher that ran it first.
+    """
     stories = list(
         ranked_stories()
-        .select_related("representative__source")
-        .defer("centroid", "representative__html")[:limit]
+        .select_related("representative__source", "representative__duplicate_of__source")
+        .defer("centroid", "representative__html", "representative__duplicate_of__html")[:limit]
     )
-    return [StorySummary(story, story.representative) for story in stories]
+    return [StorySummary(story, _original(story.representative)) for story in stories]
+
+
+def _original(article: Article | None) -> Article | None:
+    if article is None or article.duplicate_of_id is None:
+        return article
+    return article.duplicate_of
 
 
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
