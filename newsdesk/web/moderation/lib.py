@@ -25,7 +25,8 @@ def queue() -> QuerySet[Comment]:
 
 
 def audit_log() -> QuerySet[ModerationAction]:
-    return ModerationAction.objects.select_related("moderator", "target_user", "comment").order_by(
+    # The log shows both readers' display names, which live on their profiles.
+    return ModerationAction.objects.select_related("moderator__profile", "target_user__profile").order_by(
         "-created_at"
     )
 

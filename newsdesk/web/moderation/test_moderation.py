@@ -3,6 +3,8 @@
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,3 +126,19 @@ def test_anonymous_moderation_posts_log_in_back_to_the_queue(client, setup):
     assert f"{reverse('account_login')}?{urlencode({'next': reverse('moderation_queue')})}" in page
     setup["comment"].refresh_from_db()
     assert setup["comment"].state == Comment.State.VISIBLE
+
+
+def test_the_log_costs_the_same_queries_however_many_readers_it_names(client, setup):
+    moderator = setup["moderator"]
+    client.force_login(moderator)
+    act(client, setup["comment"], "hide", note="first")
+    with CaptureQueriesContext(connection) as one_entry:
+        assert "first" in client.get(reverse("moderation_log")).content.decode()
+    for n in range(6):
+        reader = make_reader(f"reader{n}@example.org", f"Reader{n}")
+        comment = post_comment(reader, setup["article"], f"Comment {n}")
+        act(client, comment, "suspend", note=f"note {n}")
+    with CaptureQueriesContext(connection) as many_entries:
+        page = client.get(reverse("moderation_log")).content.decode()
+    assert "Reader5" in page and "note 5" in page
+    assert len(many_entries) == len(one_entry)
