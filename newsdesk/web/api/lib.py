@@ -26,10 +26,11 @@ from newsdesk.web.api.params import (
     KeyCursor,
     OffsetCursor,
     StoryQuery,
+    TimelineQuery,
     bad_parameter,
 )
 from newsdesk.web.pages.article_page import article_context
-from newsdesk.web.pages.stories import ranked_stories, story_context
+from newsdesk.web.pages.stories import ranked_stories, story_coverage, story_timeline
 
 # Listings never read the two body columns, the biggest by far.
 BODY_FIELDS = ("html", "text")
@@ -232,14 +233,31 @@ def story_page(query: StoryQuery) -> StoryPage:
     )
 
 
-def story_coverage(story_id: int) -> dict:
-    """The full-coverage page's context: versions grouped by source, first reporter, timeline."""
+@dataclass(frozen=True)
+class CoveragePage:
+    coverage: dict  # the story page's grouping by source and counts (`story_coverage`)
+    timeline: list[Article]
+    next: OffsetCursor | None
+    previous: OffsetCursor | None
+
+
+def coverage_page(story_id: int, query: TimelineQuery) -> CoveragePage:
+    """Full coverage as the story page shows it: each source's first versions with a count of the
+    rest, and one page of the timeline; bounded work however many versions the story has."""
     story = (
         Story.objects.select_related("representative__source").defer("centroid").filter(id=story_id).first()
     )
     if story is None:
         raise not_found(f"no story {story_id}")
-    return story_context(story)
+    offset = query.cursor.offset if query.cursor is not None else 0
+    size = query.page_size
+    found = list(story_timeline(story)[offset : offset + size + 1])
+    return CoveragePage(
+        story_coverage(story),
+        found[:size],
+        OffsetCursor(offset + size) if len(found) > size else None,
+        OffsetCursor(max(0, offset - size)) if offset > 0 else None,
+    )
 
 
 def trending(limit: int) -> list[tuple[Hashtag, float]]:

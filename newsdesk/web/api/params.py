@@ -22,6 +22,8 @@ ARTICLE_FILTERS = ("category", "source", "hashtag", "language", "since", "until"
 PAGING = ("cursor", "page_size")
 ARTICLE_PARAMETERS = (*ARTICLE_FILTERS, "q", *PAGING)
 STORY_PARAMETERS = ("min_sources", *PAGING)
+# A story's full coverage pages its timeline.
+COVERAGE_PARAMETERS = PAGING
 TRENDING_PARAMETERS = ("limit",)
 DEFAULT_TRENDING = 10
 MAX_TRENDING = 50
@@ -75,6 +77,12 @@ class ArticleQuery:
 @dataclass(frozen=True)
 class StoryQuery:
     min_sources: int
+    page_size: int
+    cursor: OffsetCursor | None
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
     page_size: int
     cursor: OffsetCursor | None
 
@@ -207,15 +215,24 @@ def _search_words(q: str) -> str:
 
 def story_query(params: QueryDict, default_min_sources: int) -> StoryQuery:
     check_known(params, STORY_PARAMETERS)
+    return StoryQuery(
+        min_sources=whole_number(params, "min_sources", default_min_sources, 1, 1000),
+        page_size=page_size(params),
+        cursor=_offset_cursor(params),
+    )
+
+
+def timeline_query(params: QueryDict) -> TimelineQuery:
+    check_known(params, COVERAGE_PARAMETERS)
+    return TimelineQuery(page_size=page_size(params), cursor=_offset_cursor(params))
+
+
+def _offset_cursor(params: QueryDict) -> OffsetCursor | None:
     cursor = single(params, "cursor")
     decoded = decode_cursor(cursor) if cursor is not None else None
     if decoded is not None and not isinstance(decoded, OffsetCursor):
         raise bad_parameter("cursor", "this cursor belongs to another query; follow the links as given")
-    return StoryQuery(
-        min_sources=whole_number(params, "min_sources", default_min_sources, 1, 1000),
-        page_size=page_size(params),
-        cursor=decoded,
-    )
+    return decoded
 
 
 def trending_limit(params: QueryDict) -> int:

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 from newsdesk.models import Article, Category, Hashtag, Source, Story
 from newsdesk.models.sources import DisplayPolicy
-from newsdesk.web.api.lib import ArticleDetail, ArticlePage, StoryPage
+from newsdesk.web.api.lib import ArticleDetail, ArticlePage, CoveragePage, StoryPage
 from newsdesk.web.api.params import Cursor, encode_cursor
 from newsdesk.web.pages.article_page import author_names, shown_description
 
@@ -155,26 +155,29 @@ def story_page_json(page: StoryPage, links: Links) -> dict:
     }
 
 
-def story_coverage_json(context: dict, links: Links) -> dict:
-    """Full coverage: the page's grouping by source (first reporter first) and its timeline."""
-    coverage = context["coverage"]
+def story_coverage_json(page: CoveragePage, links: Links) -> dict:
+    """Full coverage: the page's grouping by source (first reporter first) and a page of its timeline."""
+    context = page.coverage
     return {
         **story_json(
             context["story"],
             context["first_report"],
             links,
             source_count=context["source_count"],
-            article_count=len(context["timeline"]),
+            article_count=context["article_count"],
         ),
         "coverage": [
             {
                 "source": source_brief(group.source),
                 "first_to_report": index == 0,
                 "articles": [article_ref(article, links) for article in group.articles],
+                "more_articles": group.more,
             }
-            for index, group in enumerate(coverage)
+            for index, group in enumerate(context["coverage"])
         ],
-        "timeline": [article_ref(article, links) for article in context["timeline"]],
+        "timeline": [article_ref(article, links) for article in page.timeline],
+        "next": links.page(page.next),
+        "previous": links.page(page.previous),
     }
 
 

@@ -21,6 +21,7 @@ SAMPLE_IDS = {"/articles/{id}": "0" * 32, "/stories/{id}": "7"}
 ACCEPTED = {
     "/articles": set(params.ARTICLE_PARAMETERS),
     "/stories": set(params.STORY_PARAMETERS),
+    "/stories/{id}": set(params.COVERAGE_PARAMETERS),
     "/hashtags/trending": set(params.TRENDING_PARAMETERS),
 }
 

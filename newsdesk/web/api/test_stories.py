@@ -81,6 +81,34 @@ def test_full_coverage_groups_versions_by_source_with_the_first_reporter_first(g
     assert body["coverage"][2]["articles"][0]["duplicate_of"] == first.id
     assert [a["id"] for a in body["timeline"]] == [a.id for a in timeline]
     assert body["timeline"][1]["published_at"] == "2024-03-05T12:30:00Z"
+    assert [g["more_articles"] for g in body["coverage"]] == [0, 0, 0]
+    assert body["next"] is None and body["previous"] is None
+
+
+def test_a_big_story_comes_in_bounded_pieces_and_its_timeline_in_pages(
+    get_json, django_assert_max_num_queries
+):
+    gazette = [publish("Gazette", f"Gazette {i}", i) for i in range(7)]
+    courier = publish("Courier", "Courier", 3)
+    story = story_of(*gazette, courier)
+    told = sorted([*gazette, courier], key=lambda article: article.published_at)
+
+    with django_assert_max_num_queries(4):
+        body = get_json(f"{STORIES}/{story.id}", {"page_size": 3}).json()
+
+    assert (body["source_count"], body["article_count"]) == (2, 8)
+    first_group = body["coverage"][0]
+    assert [a["id"] for a in first_group["articles"]] == [a.id for a in gazette[:3]]
+    assert first_group["more_articles"] == 4
+    pages, page = [], body
+    while True:
+        pages.append([a["id"] for a in page["timeline"]])
+        if page["next"] is None:
+            break
+        page = get_json(page["next"]).json()
+    assert [len(ids) for ids in pages] == [3, 3, 2]
+    assert sum(pages, []) == [a.id for a in told]
+    assert [a["id"] for a in get_json(page["previous"]).json()["timeline"]] == pages[1]
 
 
 @pytest.mark.parametrize("story_id", ["999999", "999999999999999999", "abc"])
@@ -101,5 +129,13 @@ def test_an_unknown_story_is_a_json_404(get_json, story_id):
 )
 def test_bad_story_parameters_are_400s(get_json, params):
     response = get_json(STORIES, params)
+    assert response.status_code == 400
+    assert next(iter(params)) in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("params", [{"page_size": "0"}, {"cursor": "x"}, {"min_sources": "2"}])
+def test_bad_coverage_parameters_are_400s(get_json, harbour_story, params):
+    story, _ = harbour_story
+    response = get_json(f"{STORIES}/{story.id}", params)
     assert response.status_code == 400
     assert next(iter(params)) in response.json()["error"]["message"]

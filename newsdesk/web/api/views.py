@@ -62,8 +62,8 @@ def stories(request: HttpRequest) -> JsonResponse:
 
 @api_endpoint
 def story(request: HttpRequest, story_id: str) -> JsonResponse:
-    params.check_known(request.GET, ())
-    return _json(serialize.story_coverage_json(lib.story_coverage(int(story_id)), serialize.Links(request)))
+    page = lib.coverage_page(int(story_id), params.timeline_query(request.GET))
+    return _json(serialize.story_coverage_json(page, serialize.Links(request)))
 
 
 @api_endpoint

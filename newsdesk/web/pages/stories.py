@@ -68,40 +68,28 @@ def home_lead(
     return HomeLead(extracted or newest_items[0], None)
 
 
-def story_context(story: Story) -> dict:
-    """Every version grouped by source (first reporter first), the timeline and the source count."""
-    timeline = list(
-        Article.objects.filter(story=story)
-        .select_related("source", "duplicate_of__source")
-        .defer("html")
-        .order_by("published_at", "discovered_at")
-    )
-    by_source: dict[int, SourceCoverage] = {}
-    for article in timeline:
-        by_source.setdefault(article.source_id, SourceCoverage(article.source, [])).articles.append(article)
-    return {
-        "story": story,
-        "timeline": timeline,
-        "coverage": list(by_source.values()),
-        "first_report": timeline[0] if timeline else None,
-        "source_count": len(by_source),
-    }
-
-
 def _versions(story: Story) -> QuerySet[Article]:
     return Article.objects.filter(story=story).select_related("source", "duplicate_of__source").defer("html")
 
 
 def story_page_context(story: Story, timeline_page: int) -> dict:
-    """The story page's context in a few queries whatever the story's size.
+    """The story page's context: its coverage, and page `timeline_page` of its timeline."""
+    timeline = slice_page(queryset_fetcher(story_timeline(story)), timeline_page, TIMELINE_PAGE_SIZE)
+    return {**story_coverage(story), "timeline_page": timeline}
+
+
+def story_timeline(story: Story) -> QuerySet[Article]:
+    """Every version of `story`, oldest first: slice it, a big story passes 500 articles."""
+    return _versions(story).order_by(*TELLING_ORDER)
+
+
+def story_coverage(story: Story) -> dict:
+    """Versions grouped by source, who reported first and the counts, in a few queries whatever
+    the story's size.
 
     Each source shows its first VERSIONS_PER_SOURCE versions and a count of the rest (one
-    query ranks versions within their source), sources ordered by their first version; the
-    timeline is one page of TIMELINE_PAGE_SIZE, oldest first.
+    query ranks versions within their source), sources ordered by their first version.
     """
-    timeline = slice_page(
-        queryset_fetcher(_versions(story).order_by(*TELLING_ORDER)), timeline_page, TIMELINE_PAGE_SIZE
-    )
     counts = dict(
         Article.objects.filter(story=story)
         .order_by()
@@ -128,7 +116,6 @@ def story_page_context(story: Story, timeline_page: int) -> dict:
         group.more = counts.get(group.source.id, 0) - len(group.articles)
     return {
         "story": story,
-        "timeline_page": timeline,
         "coverage": coverage,
         "first_report": coverage[0].articles[0] if coverage else None,
         "source_count": len(counts),

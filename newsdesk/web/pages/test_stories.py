@@ -7,7 +7,7 @@ from django.urls import reverse
 from newsdesk.enrich.stories.actions import refresh_story
 from newsdesk.models import Article, ExtractionState, Source, Story
 from newsdesk.web.pages import stories
-from newsdesk.web.pages.stories import more_on_this_story, story_context, top_stories
+from newsdesk.web.pages.stories import more_on_this_story, story_coverage, story_timeline, top_stories
 
 NOON = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
 
@@ -43,10 +43,10 @@ def harbour_story():
 
 
 @pytest.mark.django_db
-def test_story_context_groups_by_source_with_the_first_reporter_first(harbour_story):
+def test_story_coverage_groups_by_source_with_the_first_reporter_first(harbour_story):
     story, timeline = harbour_story
-    context = story_context(story)
-    assert context["timeline"] == timeline
+    context = story_coverage(story)
+    assert list(story_timeline(story)) == timeline
     assert context["first_report"] == timeline[0]
     assert context["source_count"] == 3
     assert [group.source.name for group in context["coverage"]] == ["Gazette", "Courier", "Herald"]
