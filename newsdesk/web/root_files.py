@@ -39,8 +39,13 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def disallowed_paths() -> list[str]:
-    """Path prefixes of search, the AI panel, accounts, moderation and readers' own lists, per language."""
-    paths = [reverse("admin:index"), _up_to(reverse("account_login"), "login/")]
+    """Path prefixes of search, the AI panel, accounts, moderation and readers' own lists, per language,
+    and the API: its JSON repeats the pages, and a crawler would spend the developers' rate limit."""
+    paths = [
+        reverse("admin:index"),
+        _up_to(reverse("account_login"), "login/"),
+        _up_to(reverse("api:index"), "v1/"),
+    ]
     for language, _ in settings.LANGUAGES:
         with translation.override(language):
             paths += [

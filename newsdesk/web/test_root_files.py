@@ -66,6 +66,7 @@ def test_robots_txt_keeps_crawlers_off_search_ai_accounts_and_moderation_and_nam
         reverse("moderation_queue"),
         reverse("moderation_log"),
         reverse("for_you"),
+        "/api/v1/articles?q=harbour",
     ]
     open_to_crawlers = [
         reverse("home"),
