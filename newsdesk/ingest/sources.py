@@ -1,7 +1,7 @@
 """Adding publishers: by feed URL, by homepage, from OPML, or from the default list."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,6 +36,12 @@ class ImportReport:
     sources_created: int = 0
     feeds_created: int = 0
     feeds_skipped: int = 0
+    # (url, reason) for each outline left out because newsdesk could never fetch its URL.
+    rejected_urls: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def outlines_rejected(self) -> int:
+        return len(self.rejected_urls)
 
 
 def unique_slug(name: str) -> str:
@@ -124,15 +130,26 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
 
 
 def import_outlines(outlines: list[OpmlOutline]) -> ImportReport:
-    """Create sources and feeds from OPML outlines, without fetching anything."""
+    """Create sources and feeds from OPML outlines, without fetching anything.
+
+    An outline whose URL could never be fetched (ftp:, javascript:, relative) is reported, not
+    stored: a stored one would only fail at every poll.
+    """
     report = ImportReport()
     for outline in outlines:
         if not outline.xml_url:
             continue
+        rejected = next(
+            ((url, reason) for url in (outline.xml_url, outline.html_url) if (reason := _unfetchable(url))),
+            None,
+        )
+        if rejected:
+            report.rejected_urls.append(rejected)
+            continue
         if Feed.objects.filter(url=outline.xml_url).exists():
             report.feeds_skipped += 1
             continue
-        host = urlsplit(outline.html_url or outline.xml_url).hostname or outline.xml_url
+        host = urlsplit(outline.html_url or outline.xml_url).hostname
         name = outline.title or host
         with transaction.atomic():
             source, created = source_for(name, outline.html_url or f"https://{host}/")
@@ -145,6 +162,24 @@ def import_outlines(outlines: list[OpmlOutline]) -> ImportReport:
         report.sources_created += created
         report.feeds_created += 1
     return report
+
+
+def _unfetchable(url: str) -> str:
+    """Why a subscription list's URL can never be fetched ("" when it can, or is absent)."""
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it raises on a port that is not a number
+    except ValueError as error:
+        return f"not a valid URL ({error})"
+    if not parts.scheme:
+        return "not an absolute URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{parts.scheme}: URLs cannot be fetched, only http(s)"
+    if not parts.hostname:
+        return "no host in the URL"
+    return ""
 
 
 def import_opml(content: bytes) -> ImportReport:

@@ -24,6 +24,12 @@ class Command(BaseCommand):
                 f"{report.sources_created} sources and {report.feeds_created} feeds added, "
                 f"{report.feeds_skipped} feeds already present"
             )
+            if report.rejected_urls:
+                self.stdout.write(
+                    f"{report.outlines_rejected} outlines skipped, their URLs cannot be fetched:"
+                )
+                for url, reason in report.rejected_urls:
+                    self.stdout.write(f"  {url}: {reason}")
         else:
             text = export_opml()
             if options["output"]:
