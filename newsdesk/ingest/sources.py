@@ -25,6 +25,10 @@ from newsdesk.models import Feed, Source
 log = logging.getLogger(__name__)
 
 MAX_DISCOVERED_FEEDS = 5
+# Hosts that serve unrelated publishers' feeds: sharing one says nothing about the publisher.
+FEED_SERVICE_HOSTS = frozenset(
+    {"feeds.feedburner.com", "feeds2.feedburner.com", "feedproxy.google.com", "feeds.feedblitz.com"}
+)
 
 
 class SourceError(ValueError):
@@ -52,18 +56,33 @@ def unique_slug(name: str) -> str:
     return slug
 
 
-def source_for(name: str, homepage_url: str) -> tuple[Source, bool]:
-    """The source with this homepage (or name), created if new."""
-    host = _site_host(homepage_url)
-    existing = None
-    if host:
+def source_for(name: str, homepage_url: str, *, explicit_name: bool = False) -> tuple[Source, bool]:
+    """The source a publisher is filed under, created if new.
+
+    The homepage's site (`_site`) finds it, else the name. A feed service's host is shared by
+    unrelated publishers, so there only the name does. An operator's explicit name wins over the
+    site when a source has exactly that name; a name no source has still joins the site's
+    source, so naming a second feed of a known site does not split one publisher in two.
+    """
+    name = name[:200]
+    existing = Source.objects.filter(name=name).first() if explicit_name else None
+    site = _site(homepage_url)
+    if not existing and site and _site_host(homepage_url) not in FEED_SERVICE_HOSTS:
         # The substring match only narrows the search: "news.com" is inside "foxnews.com".
-        candidates = Source.objects.filter(homepage_url__icontains=host)
-        existing = next((s for s in candidates if _site_host(s.homepage_url) == host), None)
+        candidates = Source.objects.filter(homepage_url__icontains=_site_host(homepage_url))
+        existing = next((s for s in candidates if _site(s.homepage_url) == site), None)
     existing = existing or Source.objects.filter(name__iexact=name).first()
     if existing:
         return existing, False
-    return Source.objects.create(name=name[:200], slug=unique_slug(name), homepage_url=homepage_url), True
+    return Source.objects.create(name=name, slug=unique_slug(name), homepage_url=homepage_url), True
+
+
+def _site(url: str) -> str:
+    """The publisher's site: its host (`_site_host`), and a first path segment that names a user
+    ("/@alice", "/~bob"), since medium.com/@alice and medium.com/@bob are two publishers."""
+    host = _site_host(url)
+    first_segment = urlsplit(url).path.lstrip("/").split("/")[0]
+    return f"{host}/{first_segment}" if host and first_segment[:1] in ("@", "~") else host
 
 
 def _site_host(url: str) -> str:
@@ -76,6 +95,17 @@ def _site_host(url: str) -> str:
     except ValueError:
         port = None
     return f"{host}:{port}" if host and port and port not in (80, 443) else host
+
+
+def _homepage_of_feed(feed_url: str) -> str:
+    """A feed's homepage when nothing names it: the feed's scheme and host (port kept, credentials
+    not), and the user of a per-user feed (medium.com/feed/@alice is at medium.com/@alice)."""
+    parts = urlsplit(feed_url)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if segments[:1] == ["feed"]:
+        segments = segments[1:]
+    user = f"{segments[0]}/" if segments and segments[0][:1] in ("@", "~") else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2]}/{user}"
 
 
 def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "") -> list[Feed]:
@@ -111,9 +141,11 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
             if len(candidates) == 1:
                 raise SourceError(f"{feed_url}: {error}") from error
             continue
-        site = homepage or parsed.link or f"{urlsplit(feed_url).scheme}://{urlsplit(feed_url).netloc}/"
+        site = homepage or parsed.link or _homepage_of_feed(feed_url)
         with transaction.atomic():
-            source, _ = source_for(name or parsed.title or urlsplit(site).hostname or feed_url, site)
+            source, _ = source_for(
+                name or parsed.title or urlsplit(site).hostname or feed_url, site, explicit_name=bool(name)
+            )
             feed, _ = Feed.objects.get_or_create(
                 url=feed_url,
                 defaults={
@@ -149,10 +181,9 @@ def import_outlines(outlines: list[OpmlOutline]) -> ImportReport:
         if Feed.objects.filter(url=outline.xml_url).exists():
             report.feeds_skipped += 1
             continue
-        host = urlsplit(outline.html_url or outline.xml_url).hostname
-        name = outline.title or host
+        homepage = outline.html_url or _homepage_of_feed(outline.xml_url)
         with transaction.atomic():
-            source, created = source_for(name, outline.html_url or f"https://{host}/")
+            source, created = source_for(outline.title or urlsplit(homepage).hostname, homepage)
             Feed.objects.create(
                 source=source,
                 url=outline.xml_url,

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from newsdesk.ingest.feeds import OpmlOutline
 from newsdesk.ingest.sources import import_outlines, source_for
-from newsdesk.models import Feed
+from newsdesk.models import Feed, Source
 from newsdesk.pipeline import reset_shared_fetcher
 from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher
 
@@ -20,6 +20,70 @@ def test_two_sites_on_one_host_are_two_publishers():
     # "www." and the scheme's own port still name the same site.
     harbour, _ = source_for("Harbour Times", "https://www.harbour.example/")
     assert source_for("Harbour", "https://harbour.example:443/world/") == (harbour, False)
+
+
+def test_feeds_on_a_feed_service_are_filed_by_name_not_by_its_host():
+    report = import_outlines(
+        [
+            OpmlOutline("Alpha Daily", "https://feeds.feedburner.com/AlphaDaily"),
+            OpmlOutline("Beta Weekly", "http://feeds.feedburner.com/BetaWeekly"),
+            OpmlOutline("Gamma", "https://feedproxy.google.com/Gamma"),
+            OpmlOutline("Alpha Daily", "https://feeds.feedburner.com/AlphaDaily-sport"),
+        ]
+    )
+    assert report.sources_created == 3
+    assert list(Source.objects.values_list("name", flat=True)) == ["Alpha Daily", "Beta Weekly", "Gamma"]
+    assert Source.objects.get(name="Alpha Daily").feeds.count() == 2
+
+
+def test_a_user_path_on_a_shared_host_is_its_own_publisher():
+    alice, _ = source_for("Alice", "https://medium.com/@alice")
+    bob, bob_created = source_for("Bob", "https://medium.com/@bob/")
+    assert bob_created and bob != alice
+    assert source_for("Alice's stories", "https://medium.com/@alice/a-post-1234") == (alice, False)
+    tilde, _ = source_for("Carol", "http://people.example/~carol/")
+    assert source_for("Dave", "http://people.example/~dave/")[0] != tilde
+    # Without a homepage, a per-user feed still names its user.
+    import_outlines([OpmlOutline("Erin", "https://medium.com/feed/@erin")])
+    assert Source.objects.get(name="Erin").homepage_url == "https://medium.com/@erin/"
+
+
+def test_an_outline_without_homepage_keeps_its_feeds_port():
+    import_outlines(
+        [
+            OpmlOutline("Local Notes", "http://127.0.0.1:8799/feed.xml"),
+            OpmlOutline("Other Notes", "http://127.0.0.1:8800/feed.xml"),
+        ]
+    )
+    assert dict(Source.objects.values_list("name", "homepage_url")) == {
+        "Local Notes": "http://127.0.0.1:8799/",
+        "Other Notes": "http://127.0.0.1:8800/",
+    }
+
+
+def test_an_explicit_name_wins_over_the_host_only_when_a_source_has_it():
+    harbour, _ = source_for("Harbour Times", "https://harbour.example/")
+    wire, _ = source_for("Harbour Wire", "https://wire.example/")
+    assert source_for("Harbour Wire", "https://harbour.example/wire/", explicit_name=True) == (wire, False)
+    # A feed's own title is no operator's choice: the host still decides.
+    assert source_for("Harbour Wire", "https://harbour.example/wire/") == (harbour, False)
+    # A name no source has joins the host's source rather than splitting the publisher.
+    assert source_for("Harbour Sport", "https://harbour.example/", explicit_name=True) == (harbour, False)
+
+
+def test_sources_add_files_the_feed_under_the_named_source():
+    reset_shared_fetcher()
+    publisher = Publisher("Harbour Gazette")
+    publisher.add_feed(FixtureFeed("/feed.xml", "Harbour Gazette: latest", []))
+    with FixtureWeb([publisher]):
+        Source.objects.create(
+            name="Gazette Group", slug="gazette-group", homepage_url="https://group.example/"
+        )
+        Source.objects.create(name="Harbour", slug="harbour", homepage_url=publisher.url("/"))
+        out = StringIO()
+        call_command("sources", "add", publisher.feed_urls()[0], "--name", "Gazette Group", stdout=out)
+    reset_shared_fetcher()
+    assert out.getvalue() == f"added Gazette Group: {publisher.feed_urls()[0]}\n"
 
 
 def test_adding_a_feed_twice_says_it_was_already_there():
