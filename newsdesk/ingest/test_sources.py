@@ -138,3 +138,24 @@ def test_opml_import_command_lists_the_skipped_urls(tmp_path):
         "1 outlines skipped, their URLs cannot be fetched:",
         "  ftp://files.example/feed.xml: ftp: URLs cannot be fetched, only http(s)",
     ]
+
+
+def test_sources_list_shows_why_a_failing_feed_fails():
+    source = Source.objects.create(
+        name="Harbour Times", slug="harbour-times", homepage_url="https://harbour.example/"
+    )
+    Feed.objects.create(source=source, url="https://harbour.example/ok.xml", last_status=200)
+    Feed.objects.create(
+        source=source,
+        url="https://harbour.example/broken.xml",
+        last_status=500,
+        consecutive_errors=2,
+        last_error="HTTP 500 from the server " + "x" * 200 + "\nTraceback line",
+    )
+    out = StringIO()
+    call_command("sources", "list", stdout=out)
+    healthy, failing = sorted(out.getvalue().splitlines(), key=lambda line: "broken" in line)
+    assert "error" not in healthy.split("\t")[-1]
+    last_error = failing.split("\t")[-1]
+    assert last_error.startswith("last error: HTTP 500 from the server xxx")
+    assert len(last_error) == len("last error: ") + 100 and "Traceback" not in last_error

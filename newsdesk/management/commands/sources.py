@@ -1,9 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from newsdesk.ingest.sources import SourceError, add_source, ensure_default_sources
 from newsdesk.models import Feed
 from newsdesk.pipeline import shared_fetcher
+
+ERROR_CHARS = 100
 
 
 class Command(BaseCommand):
@@ -34,10 +37,12 @@ class Command(BaseCommand):
             now = timezone.now()
             for feed in Feed.objects.select_related("source"):
                 state = (
-                    f"disabled: {feed.disabled_reason}"
+                    f"disabled: {_one_line(feed.disabled_reason)}"
                     if feed.disabled_at
                     else (f"next poll in {max(0, int((feed.next_poll_at - now).total_seconds()))}s")
                 )
+                if feed.consecutive_errors and feed.last_error and not feed.disabled_at:
+                    state += f"\tlast error: {_one_line(feed.last_error)}"
                 self.stdout.write(
                     f"{feed.source.name}\t{feed.url}\tstatus={feed.last_status or '-'}\t"
                     f"errors={feed.consecutive_errors}\t{state}"
@@ -50,3 +55,9 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"loaded {report.sources_created} sources, {report.feeds_created} feeds")
+
+
+def _one_line(text: str) -> str:
+    """Keeps each feed on one line of the listing, however long the error."""
+    lines = text.strip().splitlines()
+    return Truncator(lines[0] if lines else "").chars(ERROR_CHARS)
