@@ -1,6 +1,7 @@
 """Adding publishers: by feed URL, by homepage, from OPML, or from the default list."""
 
 import logging
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -48,8 +49,11 @@ class ImportReport:
         return len(self.rejected_urls)
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:180] or "source"
+def unique_slug(name: str, homepage_url: str = "") -> str:
+    """A name in a script slugify drops (CJK, Arabic, emoji) takes its site's slug ("nikkei-com"),
+    so its URLs still say whose they are."""
+    site = re.sub(r"[.:/@~]+", "-", _site(homepage_url))
+    base = (slugify(name) or slugify(site))[:180] or "source"
     slug, n = base, 2
     while Source.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -74,7 +78,8 @@ def source_for(name: str, homepage_url: str, *, explicit_name: bool = False) -> 
     existing = existing or Source.objects.filter(name__iexact=name).first()
     if existing:
         return existing, False
-    return Source.objects.create(name=name, slug=unique_slug(name), homepage_url=homepage_url), True
+    source = Source.objects.create(name=name, slug=unique_slug(name, homepage_url), homepage_url=homepage_url)
+    return source, True
 
 
 def _site(url: str) -> str:

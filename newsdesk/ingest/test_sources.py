@@ -159,3 +159,11 @@ def test_sources_list_shows_why_a_failing_feed_fails():
     last_error = failing.split("\t")[-1]
     assert last_error.startswith("last error: HTTP 500 from the server xxx")
     assert len(last_error) == len("last error: ") + 100 and "Traceback" not in last_error
+
+
+def test_a_name_slugify_drops_takes_its_sites_slug():
+    assert source_for("日本経済新聞", "https://www.nikkei.com/")[0].slug == "nikkei-com"
+    assert source_for("الجزيرة", "https://www.aljazeera.net/news/")[0].slug == "aljazeera-net"
+    assert source_for("📰", "https://medium.com/@alice")[0].slug == "medium-com-alice"
+    assert source_for("📰📰", "http://127.0.0.1:8799/")[0].slug == "127-0-0-1-8799"
+    assert source_for("🗞️", "")[0].slug == "source"
