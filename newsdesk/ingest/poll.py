@@ -13,7 +13,7 @@ from django.utils import timezone
 from newsdesk.extract.sanitize import sanitize_html
 from newsdesk.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from newsdesk.ingest.feeds.cleaning import xml_safe
-from newsdesk.ingest.fetch import Fetcher, FetchError, backoff_seconds
+from newsdesk.ingest.fetch import Fetcher, FetchError, HostCoolingDown, backoff_seconds
 from newsdesk.ingest.schedule import next_poll_interval
 from newsdesk.models import Feed, FetchFailure
 from newsdesk.store.actions import DiscoveredArticle, clear_failure, record_discovered, record_failure
@@ -43,6 +43,13 @@ def poll_feed(feed: Feed, fetcher: Fetcher) -> PollOutcome:
     feed.last_fetched_at = now
     try:
         result = fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
+    except HostCoolingDown as error:
+        # Never sent: the host asked for a pause over another request, which says nothing about
+        # this feed; counting it would grow the feed's backoff and could disable it.
+        log.info("feed %s not polled this turn: %s", feed.url, error)
+        feed.next_poll_at = now + timedelta(seconds=error.retry_after or 0)
+        feed.save(update_fields=["next_poll_at"])
+        return outcome
     except FetchError as error:
         outcome.status, outcome.error = error.status, str(error)
         _record_feed_error(feed, str(error), status=error.status, retry_after=error.retry_after)
