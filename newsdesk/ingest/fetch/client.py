@@ -216,11 +216,11 @@ class Fetcher:
         crawl_delay: float | None,
     ) -> tuple[httpx.Response, bytes]:
         """One request; returns the response (closed) and its body, or raises FetchError."""
-        cooling = self._hosts.cooldown_remaining(url.host)
+        cooling = self._hosts.cooldown_remaining(_site_key(url))
         if cooling > 0:
             raise HostCoolingDown(
                 str(url),
-                f"Not sent: {url.host} asked us to back off, {cooling:.0f} s left",
+                f"Not sent: {_site_key(url)} asked us to back off, {cooling:.0f} s left",
                 retry_after=cooling,
             )
         request = self._client.build_request("GET", url, headers=headers)
@@ -303,7 +303,7 @@ class Fetcher:
             retry_after = parse_retry_after(response.headers.get("retry-after"))
             if retry_after is not None:
                 message += f", server asks to retry in {retry_after:.0f} s"
-                self._hosts.cool_down(url.host, min(retry_after, MAX_HOST_COOLDOWN))
+                self._hosts.cool_down(_site_key(url), min(retry_after, MAX_HOST_COOLDOWN))
         transient = status >= 500 or status in TRANSIENT_CLIENT_STATUSES
         return HTTPStatusError(str(url), message, status=status, retry_after=retry_after, transient=transient)
 
@@ -324,6 +324,12 @@ def _http_url(location: str, base: str | httpx.URL) -> httpx.URL:
     if url.scheme not in ("http", "https") or not url.host:
         raise UnsupportedURL(str(base), f"Only http(s) URLs with a host can be fetched, not {location!r}")
     return url
+
+
+def _site_key(url: httpx.URL) -> str:
+    """Host and port (a default port left out): a server on another port of one machine is
+    another site, and its Retry-After says nothing about this one."""
+    return url.netloc.decode("ascii")
 
 
 def _detail(error: Exception) -> str:

@@ -10,6 +10,7 @@ import tracemalloc
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -199,14 +200,27 @@ class Handler(BaseHTTPRequestHandler):
             site.in_flight -= 1
 
 
-@pytest.fixture
-def site() -> Iterator[Site]:
+@contextmanager
+def serving() -> Iterator[Site]:
     server = Site()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serving() as server:
+        yield server
+
+
+@pytest.fixture
+def other_site() -> Iterator[Site]:
+    """A second site on the same machine (127.0.0.1), on another port."""
+    with serving() as server:
+        yield server
 
 
 def make_fetcher(**overrides: object) -> Fetcher:
@@ -278,6 +292,17 @@ def test_429_surfaces_retry_after_and_cools_the_host_down(site: Site, fetcher: F
         fetcher.get(site.url("/page"))
     assert 0 < cooling.value.retry_after <= 120 and cooling.value.transient
     assert site.hits["/page"] == 0
+
+
+def test_a_host_cooling_down_does_not_cool_another_port_of_its_machine(
+    site: Site, other_site: Site, fetcher: Fetcher
+) -> None:
+    with pytest.raises(HTTPStatusError):
+        fetcher.get(site.url("/status/429?retry_after=120"))
+    assert fetcher.get(other_site.url("/page")).status == 200
+    with pytest.raises(HostCoolingDown) as cooling:
+        fetcher.get(site.url("/page"))
+    assert f"127.0.0.1:{site.server_address[1]}" in str(cooling.value)
 
 
 def test_503_retry_after_as_http_date(site: Site, fetcher: Fetcher) -> None:
