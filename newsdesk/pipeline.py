@@ -23,7 +23,7 @@ from newsdesk.enrich.stories.actions import join_story
 from newsdesk.enrich.vectors import embed_article
 from newsdesk.extract import ExtractedArticle, ExtractionError, extract_article
 from newsdesk.extract.processes import extract_in_processes
-from newsdesk.ingest.fetch import Fetcher, FetchError
+from newsdesk.ingest.fetch import Fetcher, FetchError, HostCoolingDown
 from newsdesk.ingest.poll import PollOutcome, poll_feed
 from newsdesk.models import Article, ExtractionState, Feed, FetchFailure
 from newsdesk.store.actions import (
@@ -88,6 +88,13 @@ def extract_stage(article_id: str) -> str | None:
     try:
         result = shared_fetcher().get(article.url)
         extracted = extract_page(result.content, result.url)
+    except HostCoolingDown as error:
+        # Never sent: the publisher asked for a pause over another request. Counted, one 429 in a
+        # crawl of twenty new articles would use up their attempts and leave them feed-only;
+        # the article stays pending for the sweep that re-queues waiting pages.
+        Article.objects.filter(id=article.id).update(extract_attempts=article.extract_attempts - 1)
+        log.info("page %s not fetched this turn: %s", article.url, error)
+        return article.id
     except (FetchError, ExtractionError) as error:
         status = getattr(error, "status", None)
         stage = FetchFailure.Stage.PAGE if isinstance(error, FetchError) else FetchFailure.Stage.EXTRACT

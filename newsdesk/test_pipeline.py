@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from newsdesk import pipeline
+from newsdesk.ingest.fetch import FetchTimeout, HostCoolingDown
 from newsdesk.ingest.sources import add_source, import_opml
 from newsdesk.models import (
     Article,
@@ -302,3 +304,55 @@ def test_publishers_whose_host_names_contain_one_another_are_separate_sources():
 
     assert sorted(Source.objects.values_list("name", flat=True)) == ["Harbour Gazette", "Harbour Herald"]
     assert Feed.objects.filter(source__name="Harbour Gazette", url=shorter.feed_urls()[0]).exists()
+
+
+class RefusingFetcher:
+    """Raises `error` for every URL, as the fetcher does before sending anything."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def get(self, url: str, **_: object) -> None:
+        raise self.error
+
+
+def pending_article(attempts: int) -> Article:
+    source = Source.objects.create(name="Harbour Times", slug="harbour-times")
+    url = "https://harbour.example/news/1"
+    return Article.objects.create(
+        id=article_id(url),
+        url=url,
+        canonical_url=url,
+        source=source,
+        title="Ferry strike",
+        published_at=timezone.now(),
+        extract_attempts=attempts,
+    )
+
+
+@pytest.mark.django_db
+def test_a_page_not_fetched_while_its_host_cools_down_keeps_its_attempts(monkeypatch):
+    article = pending_article(attempts=pipeline.MAX_PAGE_ATTEMPTS - 1)
+    refusal = HostCoolingDown(article.url, "Not sent: harbour.example asked us to back off", retry_after=90)
+    monkeypatch.setattr(pipeline, "shared_fetcher", lambda: RefusingFetcher(refusal))
+
+    for _ in range(pipeline.MAX_PAGE_ATTEMPTS + 1):
+        assert extract_stage(article.id) == article.id
+
+    article.refresh_from_db()
+    assert article.extraction == ExtractionState.PENDING
+    assert article.extract_attempts == pipeline.MAX_PAGE_ATTEMPTS - 1
+    assert not FetchFailure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_page_that_times_out_uses_up_its_attempts(monkeypatch):
+    article = pending_article(attempts=pipeline.MAX_PAGE_ATTEMPTS - 1)
+    timeout = FetchTimeout(article.url, "Server sent nothing for 10 s")
+    monkeypatch.setattr(pipeline, "shared_fetcher", lambda: RefusingFetcher(timeout))
+
+    extract_stage(article.id)
+
+    article.refresh_from_db()
+    assert article.extraction == ExtractionState.FEED and article.last_error
+    assert FetchFailure.objects.filter(url=article.url).exists()
