@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its 404 and 400 pages have the reader and the messages a page needs.
+    "newsdesk.web.errors.refuse_nul_bytes",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"

@@ -32,5 +32,6 @@ urlpatterns += i18n_patterns(
 )
 
 # Error pages in the site's look; JSON under /api/ (newsdesk/web/errors.py).
+handler400 = "newsdesk.web.errors.bad_request"
 handler404 = "newsdesk.web.errors.page_not_found"
 handler500 = "newsdesk.web.errors.server_error"

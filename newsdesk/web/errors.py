@@ -1,10 +1,11 @@
-"""The error pages readers meet: 404 and 500 in the site's look, and a CSRF failure that loses nothing.
+"""The error pages readers meet: 400, 404 and 500 in the site's look, and a CSRF failure that loses nothing.
 
 Paths under /api/ answer in JSON, as newsdesk/web/api/http.py answers errors inside its views,
 so a client of the API never has to parse an HTML page.
 """
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
@@ -27,6 +28,31 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if _is_api(request):
         return error_response(404, "not_found", "No such endpoint; see /api/v1/ for the list.")
     return render(request, "404.html", {"page_title": "Page not found"}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """An address no page can read (a NUL byte in it, a header Django refuses): say so, link home."""
+    if _is_api(request):
+        return error_response(400, "bad_request", "This request could not be read; see /api/v1/.")
+    return render(request, "400.html", {"page_title": "This address could not be read"}, status=400)
+
+
+def refuse_nul_bytes(get_response: Callable[[HttpRequest], HttpResponse]):
+    """A NUL byte in the path or the query string is refused before any view reads it.
+
+    PostgreSQL text cannot hold one, so a view that looks a value up (a hashtag, a follow, a
+    question to the AI panel) failed with a 500 there while SQLite answered. Forms are left to
+    their fields, which already refuse NUL with a message and keep the reader's text.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return page_not_found(request)
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return bad_request(request)
+        return get_response(request)
+
+    return middleware
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -77,3 +77,26 @@ def test_a_post_from_another_site_gets_neither_its_text_shown_nor_a_link_back():
     assert response.status_code == 403 and "This form has expired" in html
     assert "the harbour" not in html and "elsewhere.example" not in html
     assert f'href="{reverse("home")}">Go to the front page</a>' in html
+
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/en/hashtag/%00/", 404),
+        ("/en/hashtag/a%00b/feed/", 404),
+        ("/en/search/?q=ferry%00", 400),
+        ("/en/ai/article/" + "a" * 32 + "/?feature=ask&question=who%00", 400),
+        ("/en/?page%00=2", 400),
+    ],
+)
+def test_a_nul_byte_in_an_address_is_refused_before_any_lookup(client, path, status):
+    # PostgreSQL cannot compare text with a NUL byte: these were 500s there.
+    response = client.get(path)
+    assert response.status_code == status
+    assert "newsdesk/site.css" in response.content.decode()
+
+
+def test_the_api_refuses_a_nul_byte_in_json(client):
+    response = client.get("/api/v1/articles?hashtag=%00")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
+    assert client.get("/api/v1/articles?hashtag=harbour").status_code == 200

@@ -23,6 +23,8 @@ class Followed:
 def normalized_value(kind: str, value: str) -> str | None:
     """The stored form of a followable thing, or None when there is no such hashtag, source, ..."""
     value = value.strip()
+    if "\x00" in value:  # no such thing, and PostgreSQL refuses to look a NUL byte up
+        return None
     if kind == Kind.HASHTAG:
         key = value.lstrip("#").lower()
         return key if Hashtag.objects.filter(key=key).exists() else None

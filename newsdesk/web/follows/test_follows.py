@@ -119,3 +119,10 @@ def test_following_a_story_that_cannot_exist_is_not_found(client, news, value):
     client.force_login(make_reader("ann@example.org"))
     assert follow(client, "story", value).status_code == 404
     assert not Follow.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["hashtag", "source", "category", "story"])
+def test_following_a_value_with_a_nul_byte_is_not_found(client, news, kind):
+    client.force_login(make_reader("ann@example.org"))
+    assert follow(client, kind, "north\x00pier").status_code == 404
+    assert not Follow.objects.exists()
