@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
-from newsdesk.enrich.dedup import originals
+from newsdesk.enrich.dedup import originals, originals_in_place
 from newsdesk.enrich.hashtags.trending import trending_hashtags
 from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag, Hashtag, Source, Story
@@ -100,11 +100,12 @@ def _source_loaded(article: Article) -> bool:
 
 
 def _search_page(query: ArticleQuery) -> tuple[list[Article], Cursor | None, Cursor | None]:
-    """Search's own ranking, by offset; syndicated copies are left out, so a page may come up short."""
+    """Search's own ranking, by offset; a syndicated copy stands for its original, so a page may
+    come up short when both match."""
     offset = query.cursor.offset if isinstance(query.cursor, OffsetCursor) else 0
     size = query.page_size
     found = search_articles(query.q, limit=size + 1, offset=offset)
-    articles = [article for article in found[:size] if article.duplicate_of_id is None]
+    articles = originals_in_place(found[:size])
     next_cursor = OffsetCursor(offset + size) if len(found) > size else None
     previous_cursor = OffsetCursor(max(0, offset - size)) if offset > 0 else None
     return articles, next_cursor, previous_cursor

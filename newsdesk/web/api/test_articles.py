@@ -161,6 +161,8 @@ def test_q_searches_in_search_ranking_and_leaves_copies_out(get_json, harbour, c
 
     assert ids(response) == [title_match.id, body_match.id]
     assert copy.id not in response.content.decode()
+    # A hit only a copy's headline has is its original's.
+    assert ids(get_json(ARTICLES, {"q": "wire"})) == [title_match.id]
 
 
 def test_search_pages_by_offset(get_json, harbour):

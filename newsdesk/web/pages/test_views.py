@@ -249,6 +249,23 @@ def test_search_finds_words_in_the_text(client, source):
     assert "Council news" in html and "Match report" not in html
 
 
+def test_search_shows_a_wire_story_once_under_its_original(client, source):
+    courier = make_source("Courier")
+    original = make_article(source, "Lighthouse keeper retires", text="After forty years.")
+    copy = make_article(
+        courier, "Lighthouse keeper retires (wire)", text="After forty years.", duplicate_of=original
+    )
+    other = make_source("Gazette")
+    original_elsewhere = make_article(other, "Keeper steps down", text="A long career.")
+    # Only the copy's own headline matches "beacon": its original stands for it.
+    make_article(courier, "Beacon keeper bows out", text="A long career.", duplicate_of=original_elsewhere)
+
+    html = client.get(reverse("search"), {"q": "lighthouse"}).content.decode()
+    assert original.get_absolute_url() in html and copy.get_absolute_url() not in html
+    html = client.get(reverse("search"), {"q": "beacon"}).content.decode()
+    assert original_elsewhere.get_absolute_url() in html
+
+
 @pytest.mark.parametrize("query", ['"', "AND (", "NEAR(", "<script>", "x" * 5000])
 def test_search_survives_hostile_queries(client, source, query):
     make_article(source, "Council news", text="The lighthouse budget passed.")
