@@ -11,17 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 
 from newsdesk.models import (
     Article,
     ArticleHashtag,
     Category,
+    Comment,
     ExtractionState,
     Feed,
     FetchFailure,
     Hashtag,
+    SavedArticle,
     Source,
 )
 from newsdesk.store.identity import article_id, canonicalize_url, content_hash
@@ -94,7 +96,7 @@ def rekey_article(article: Article, canonical_url: str) -> Article:
     """Move an article to the id of the canonical URL its page declares.
 
     Returns the article that now holds the story: the moved one, or the one that
-    already had that id (the duplicate is then removed).
+    already had that id (the duplicate is then removed, its readers' comments and saves kept).
     """
     canonical = canonicalize_url(canonical_url)
     new_id = article_id(canonical)
@@ -103,15 +105,42 @@ def rekey_article(article: Article, canonical_url: str) -> Article:
     with transaction.atomic():
         existing = Article.objects.filter(id=new_id).first()
         if existing is not None:
-            Article.objects.filter(id=article.id).delete()
+            drop_duplicate_article(article.id, existing.id)
             return existing
         old_id = article.id
         article.id = new_id
         article.canonical_url = canonical[:2000]
         article.save(force_insert=True)
         ArticleHashtag.objects.filter(article_id=old_id).update(article_id=new_id)
-        Article.objects.filter(id=old_id).delete()
+        drop_duplicate_article(old_id, new_id)
     return article
+
+
+def drop_duplicate_article(duplicate_id: str, kept_id: str) -> None:
+    """Delete an article known under another id, handing readers' comments and saves to `kept_id`.
+
+    Deleting would cascade to them. Derived data (AI results, related links) goes with it.
+    """
+    with transaction.atomic():
+        Comment.objects.filter(article_id=duplicate_id).update(article_id=kept_id)
+        repoint_per_reader(
+            SavedArticle.objects.filter(article_id=duplicate_id),
+            SavedArticle.objects.filter(article_id=kept_id),
+            article_id=kept_id,
+        )
+        Article.objects.filter(id=duplicate_id).delete()
+
+
+def repoint_per_reader(moving: QuerySet, already_there: QuerySet, **target: object) -> None:
+    """Point a model's `moving` rows at `target`, where `already_there` are, keeping one per reader.
+
+    For rows unique per reader and target (a save, a follow): a reader's row that would
+    duplicate one they already have there, or another moving one, is deleted instead.
+    """
+    moving.filter(user_id__in=already_there.values("user_id")).delete()
+    earliest = moving.order_by().values("user_id").annotate(earliest=Min("pk")).values("earliest")
+    moving.exclude(pk__in=earliest).delete()
+    moving.update(**target)
 
 
 def find_same_text(article: Article) -> Article | None:

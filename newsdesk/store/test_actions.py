@@ -1,0 +1,55 @@
+import pytest
+
+from newsdesk.models import Article, Comment, SavedArticle
+from newsdesk.store.actions import rekey_article
+from newsdesk.store.identity import article_id, canonicalize_url
+from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.comments.actions import post_comment
+from newsdesk.web.testing import make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+CANONICAL = "https://harbour-times.example/2024/lighthouse"
+
+
+def saved_by(article: Article) -> set[str]:
+    return set(SavedArticle.objects.filter(article=article).values_list("user__email", flat=True))
+
+
+def test_a_rekeyed_article_keeps_its_comments_and_saves():
+    source = make_source("Harbour Times")
+    article = make_article(
+        source, "Lighthouse relit", url="https://harbour-times.example/news/1?utm_source=rss"
+    )
+    old_id = article.id
+    reader = make_reader("ann@example.org")
+    comment = post_comment(reader, article, "At last!")
+    reply = post_comment(make_reader("bob@example.org"), article, "Agreed.", parent=comment)
+    SavedArticle.objects.create(user=reader, article=article)
+
+    moved = rekey_article(article, CANONICAL)
+
+    assert moved.id == article_id(canonicalize_url(CANONICAL)) != old_id
+    assert list(Article.objects.values_list("id", flat=True)) == [moved.id]
+    assert list(Comment.objects.filter(article=moved).order_by("id")) == [comment, reply]
+    assert Comment.objects.get(id=reply.id).parent_id == comment.id
+    assert saved_by(moved) == {"ann@example.org"}
+
+
+def test_an_article_rekeyed_onto_one_already_stored_hands_it_its_comments_and_saves_once_per_reader():
+    source = make_source("Harbour Times")
+    kept = make_article(source, "Lighthouse relit", url=CANONICAL)
+    duplicate = make_article(source, "Lighthouse relit", url="https://harbour-times.example/news/1")
+    ann, bob = make_reader("ann@example.org"), make_reader("bob@example.org")
+    post_comment(ann, kept, "Lovely.")
+    post_comment(bob, duplicate, "At last!")
+    for reader in (ann, bob):
+        SavedArticle.objects.create(user=reader, article=duplicate)
+    SavedArticle.objects.create(user=ann, article=kept)
+
+    assert rekey_article(duplicate, CANONICAL) == kept
+
+    assert list(Article.objects.values_list("id", flat=True)) == [kept.id]
+    assert [c.body for c in Comment.objects.filter(article=kept)] == ["Lovely.", "At last!"]
+    assert saved_by(kept) == {"ann@example.org", "bob@example.org"}
+    assert SavedArticle.objects.count() == 2
