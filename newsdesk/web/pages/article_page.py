@@ -46,6 +46,13 @@ def shown_description(article: Article) -> str:
     return article.description
 
 
+def teaser(article: Article, words: int) -> str:
+    """A card's or a feed item's first words, never more than an excerpt-only publisher allows."""
+    if article.source.effective_display_policy == DisplayPolicy.EXCERPT:
+        words = min(words, settings.NEWSDESK_EXCERPT_WORDS)
+    return Truncator(article.description or article.text).words(words, truncate=" …")
+
+
 def article_hashtags(article: Article) -> list:
     # Ties broken as the API breaks them, so both show the same tags in the same order.
     taggings = (

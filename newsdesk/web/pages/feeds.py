@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.text import Truncator
 
 from newsdesk.enrich.dedup import originals
 from newsdesk.ingest.feeds.cleaning import xml_safe
 from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source, Story
+from newsdesk.web.pages.article_page import teaser
 
 # Items per feed: a day of a busy category, few enough to keep the response small.
 FEED_ITEMS = 50
@@ -50,7 +50,7 @@ class ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return Truncator(item.description or item.text).words(TEASER_WORDS)
+        return teaser(item, TEASER_WORDS)
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()

@@ -127,6 +127,24 @@ def test_excerpt_policy_hides_the_full_text(client, settings):
     assert "Read the original at Strict Daily" in html
 
 
+def test_cards_and_feed_items_of_an_excerpt_only_publisher_stay_within_its_excerpt(client, settings):
+    settings.NEWSDESK_EXCERPT_WORDS = 4
+    strict = make_source("Strict Daily", display_policy="excerpt")
+    make_article(strict, "Harbour vote", text=" ".join(f"strict{i}" for i in range(80)))
+    open_source = make_source("Open Post")
+    make_article(open_source, "Ferry news", text=" ".join(f"open{i}" for i in range(80)))
+
+    shown = [
+        client.get(reverse("home")).content.decode(),
+        client.get(reverse("source", args=[strict.slug])).content.decode(),
+        client.get(reverse("feed")).content.decode(),
+    ]
+    for page in shown:
+        assert "strict3" in page and "strict4" not in page
+    # Other publishers' teasers keep their length.
+    assert "open20" in shown[0] and "open30" in shown[2]
+
+
 def test_site_wide_excerpt_policy_applies_to_sources_without_their_own(client, settings, source):
     settings.NEWSDESK_DISPLAY_POLICY = "excerpt"
     settings.NEWSDESK_EXCERPT_WORDS = 3

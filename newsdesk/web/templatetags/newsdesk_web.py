@@ -1,4 +1,4 @@
-"""Template helpers for the reader pages: relative times and safely embedded JSON-LD."""
+"""Template helpers for the reader pages: relative times, teasers and safely embedded JSON-LD."""
 
 import json
 from datetime import datetime
@@ -8,6 +8,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from newsdesk.models import Article
+from newsdesk.web.pages.article_page import teaser
 
 register = template.Library()
 
@@ -54,6 +57,11 @@ def time_ago(moment: datetime | None) -> str:
         timezone.localtime(moment).strftime("%d %b %Y, %H:%M %Z"),
         relative_time(moment),
     )
+
+
+@register.filter(name="teaser")
+def teaser_filter(article: Article, words: int) -> str:
+    return teaser(article, int(words))
 
 
 @register.filter
