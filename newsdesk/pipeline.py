@@ -28,6 +28,7 @@ from newsdesk.ingest.poll import PollOutcome, poll_feed
 from newsdesk.models import Article, ExtractionState, Feed, FetchFailure
 from newsdesk.store.actions import (
     clear_failure,
+    drop_duplicate_article,
     find_same_text,
     record_failure,
     rekey_article,
@@ -131,7 +132,7 @@ def extract_stage(article_id: str) -> str | None:
 
     same = find_same_text(article)
     if same is not None:
-        Article.objects.filter(id=article.id).delete()
+        drop_duplicate_article(article.id, same.id)
         return same.id
     page_canonical = extracted.canonical_url
     if page_canonical and _trustworthy_canonical(page_canonical, article.url):

@@ -13,16 +13,20 @@ from newsdesk.models import (
     Article,
     ArticleEmbedding,
     ArticleHashtag,
+    Comment,
     ExtractionState,
     Feed,
     FetchFailure,
     Hashtag,
+    SavedArticle,
     Source,
 )
 from newsdesk.pipeline import extract_stage, poll_stage, process_article, reset_shared_fetcher, shared_fetcher
 from newsdesk.store.actions import clear_failure, record_failure, replace_hashtags
 from newsdesk.store.identity import article_id, canonicalize_url
 from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher, Status, harbour_gazette, harbour_stories
+from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.comments.actions import post_comment
 
 
 @pytest.fixture(autouse=True)
@@ -144,6 +148,37 @@ def test_the_same_text_at_a_second_url_of_one_source_is_dropped():
 
         assert list(Article.objects.values_list("id", flat=True)) == [original_id]
         assert Article.objects.get(id=original_id).text.split("\n\n") == original.paragraphs
+
+
+@pytest.mark.django_db
+def test_comments_and_saves_on_a_dropped_same_text_article_go_to_the_one_kept():
+    original = harbour_stories()[0]
+    reprint = replace(
+        original,
+        key="harbour:ferry-print",
+        path="/print/ferry-timetable",
+        canonical_path=None,
+        guid="harbour-gazette-print-ferry-timetable",
+        link_variant="",
+    )
+    web, publisher = serve(original, reprint)
+    with web:
+        feed = subscribe(publisher)
+        poll_stage(feed.id)
+        original_id, reprint_id = stored_id(publisher, original), stored_id(publisher, reprint)
+        extract_stage(original_id)
+        # Readers see an article from its feed entry, before its page is extracted.
+        ann, bob = make_reader("ann@example.org"), make_reader("bob@example.org")
+        post_comment(bob, Article.objects.get(id=reprint_id), "Handy to print.")
+        for reader in (ann, bob):
+            SavedArticle.objects.create(user=reader, article_id=reprint_id)
+        SavedArticle.objects.create(user=ann, article_id=original_id)
+
+        assert extract_stage(reprint_id) == original_id
+
+    assert [c.body for c in Comment.objects.filter(article_id=original_id)] == ["Handy to print."]
+    saved = SavedArticle.objects.values_list("user__email", "article_id")
+    assert sorted(saved) == [("ann@example.org", original_id), ("bob@example.org", original_id)]
 
 
 @pytest.mark.django_db
