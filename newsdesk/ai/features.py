@@ -31,6 +31,13 @@ BRIEF_VERSION = "brief-v1"
 Provider = ExtractiveProvider | OpenAIProvider
 
 
+# A headline-only article: an empty summary would be shown, and cached, as if it were one.
+NOTHING_TO_READ = (
+    "Only this article's headline has been fetched so far, so there is no text to work from yet. "
+    "Try again later, or read it at the publisher."
+)
+
+
 class PanelError(ValueError):
     """A request the panel will not run; the message is shown to the reader."""
 
@@ -152,6 +159,8 @@ def answer(article: Article, request: PanelRequest, provider: Provider | None = 
     found = cached_result(_key(article, document, request, provider))
     if found:
         return {**found, "cached": True}
+    if not document.sentences:
+        return _unavailable(request, provider, NOTHING_TO_READ)
     reason = provider.unavailable_reason(request.feature)
     if reason:
         return _unavailable(request, provider, reason)
@@ -177,6 +186,9 @@ def stream_answer(
     found = cached_result(_key(article, document, request, provider))
     if found:
         yield "result", {**found, "cached": True}
+        return
+    if not document.sentences:
+        yield "result", _unavailable(request, provider, NOTHING_TO_READ)
         return
     reply, shown = "", ""
     try:

@@ -14,6 +14,7 @@ from newsdesk.ai.features import (
     brief_for_story,
     panel_features,
     precompute_summary,
+    stream_answer,
 )
 from newsdesk.ai.providers import ExtractiveProvider
 from newsdesk.models import AIResult, ArticleEmbedding, Story
@@ -84,6 +85,22 @@ def test_extractive_provider_names_what_it_cannot_do(tram):
     result = answer(tram, PanelRequest.parse("explain"))
     assert result["failed"] is True and "needs a language model" in result["notes"][0]
     assert not AIResult.objects.exists()
+
+
+@pytest.mark.parametrize("feature", ["summary", "key_points", "ask"])
+def test_a_headline_only_article_gets_a_note_not_an_empty_answer_kept_for_later(db, feature):
+    article = make_article(make_source("Harbour Times"), "Ferry strike called off", text="")
+    request = PanelRequest.parse(feature, "Who called it off?" if feature == "ask" else "")
+
+    result = answer(article, request)
+    streamed = list(stream_answer(article, request))
+
+    assert result["failed"] is True and "Only this article's headline" in result["notes"][0]
+    assert streamed == [("result", result)]
+    assert not AIResult.objects.exists()
+    article.text = "The union called off the ferry strike on Monday after a new pay offer."
+    article.save()
+    assert answer(article, request).get("failed") is None
 
 
 def test_summaries_are_precomputed_only_for_sources_that_ask(tram):
