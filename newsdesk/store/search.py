@@ -100,8 +100,19 @@ def query_words(query: str) -> list[str]:
 
 
 def fts5_match_expression(query: str) -> str:
-    """An FTS5 MATCH string that requires every word: each one quoted, so `AND (` or `"` is plain text."""
-    return " ".join(f'"{word}"' for word in query_words(query))
+    """An FTS5 MATCH string that requires every word, each one quoted so `AND (` or `"` is plain text,
+    except that `or` between words means either side: PostgreSQL's websearch_to_tsquery reads a
+    reader's query so, and both databases must find the same articles. "" when no word is left."""
+    groups: list[list[str]] = [[]]
+    for word in query_words(query):
+        if word.lower() == "or":
+            groups.append([])
+        else:
+            groups[-1].append(f'"{word}"')
+    alternatives = [" ".join(group) for group in groups if group]
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return " OR ".join(f"({alternative})" for alternative in alternatives)
 
 
 def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]:
@@ -111,7 +122,8 @@ def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]
     # The site's clock rather than the database's, so "recent" means the same in every query.
     now = timezone.now()
     if connection.vendor == "sqlite":
-        ids = _sqlite_search(fts5_match_expression(query), now, limit, offset)
+        match = fts5_match_expression(query)
+        ids = _sqlite_search(match, now, limit, offset) if match else []
     elif connection.vendor == "postgresql":
         ids = _postgres_search(" ".join(query_words(query)), now, limit, offset)
     else:

@@ -44,6 +44,20 @@ def test_hostile_query_syntax_is_plain_text(source, hostile):
     assert isinstance(search_articles(hostile, limit=10, offset=0), list)
 
 
+def test_or_between_words_finds_either_side_on_every_database(source):
+    make_article(source, "Ferry crash", text="A ferry hit the pier.")
+    make_article(source, "Train delay", text="Trains ran late all day.")
+    make_article(source, "Weather", text="Rain all week.")
+
+    def found(query: str) -> list[str]:
+        return sorted(titles(search_articles(query, limit=10, offset=0)))
+
+    assert found("ferry OR train") == found("train or ferry pier") == ["Ferry crash", "Train delay"]
+    assert found("or ferry") == found("ferry or") == ["Ferry crash"]
+    assert found("or") == []
+    assert fts5_match_expression("ferry or train delay") == '("ferry") OR ("train" "delay")'
+
+
 def test_operator_words_are_searched_as_words(source):
     make_article(source, "Near the harbour", text="Boats near the harbour wall.")
     assert titles(search_articles("NEAR (harbour", limit=10, offset=0)) == ["Near the harbour"]
