@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from newsdesk.models import Comment, ModerationAction
-from newsdesk.web.accounts.lib import clean_display_name, deleted_reader, profile_of
+from newsdesk.web.accounts.lib import clean_display_name, deleted_reader, is_deleted_reader, profile_of
 from newsdesk.web.cache import bump_on_commit
 
 
@@ -22,6 +22,9 @@ def set_display_name(user: AbstractBaseUser, raw_name: str) -> str:
 @transaction.atomic
 def delete_account(user: AbstractBaseUser) -> None:
     """Delete `user`; their comments are anonymised in place (why: newsdesk/web/accounts/__init__.py)."""
+    if is_deleted_reader(user):
+        # Deleting it would cascade to every anonymised comment, and the replies under them.
+        raise ValueError("the placeholder holding deleted readers' comments cannot be deleted")
     article_ids = _commented_article_ids(user)
     placeholder = deleted_reader()
     Comment.objects.filter(author=user).update(

@@ -4,13 +4,21 @@ from newsdesk.web.accounts.actions import set_display_name
 from newsdesk.web.accounts.lib import DISPLAY_NAME_MAX, clean_display_name
 
 
+class DisplayNameField(forms.CharField):
+    """Cleaned as `set_display_name` will store it, so a refused name is an error on the form."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_length=DISPLAY_NAME_MAX, required=False, **kwargs)
+
+    def clean(self, value) -> str:
+        return clean_display_name(super().clean(value))
+
+
 class DisplayNameSignupForm(forms.Form):
     """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    display_name = forms.CharField(
-        max_length=DISPLAY_NAME_MAX,
-        required=False,
-        help_text="Shown beside your comments. Leave empty to appear as “Reader N”.",
+    display_name = DisplayNameField(
+        help_text="Shown beside your comments. Leave empty to appear as “Reader N”."
     )
 
     def signup(self, request, user) -> None:
@@ -18,10 +26,7 @@ class DisplayNameSignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(max_length=DISPLAY_NAME_MAX, required=False)
-
-    def clean_display_name(self) -> str:
-        return clean_display_name(self.cleaned_data["display_name"])
+    display_name = DisplayNameField()
 
 
 class DeleteAccountForm(forms.Form):

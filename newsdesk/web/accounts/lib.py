@@ -1,12 +1,21 @@
 """Profiles and a reader's own data, as plain functions."""
 
+import unicodedata
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 
 from newsdesk.models import Comment, CommentReport, Follow, ReaderProfile, SavedArticle
 
 # The account that keeps anonymised comments of deleted readers (see newsdesk/web/accounts/__init__.py).
-DELETED_READER_USERNAME = "deleted-reader"
+# Brackets and spaces are never in a username allauth derives from an email, nor allowed by Django's
+# username validators, so no sign-up or admin form can make a reader with this name.
+DELETED_READER_USERNAME = "[deleted reader]"
+# The placeholder's name before that; "deleted-reader@…" signs up as it, so an account by this name
+# counts only if it also has what sign-up never gives: no email, no usable password, inactive.
+LEGACY_DELETED_READER_USERNAME = "deleted-reader"
 DELETED_READER_NAME = "[deleted]"
 DISPLAY_NAME_MAX = ReaderProfile._meta.get_field("display_name").max_length
 
@@ -22,7 +31,7 @@ def profile_of(user: AbstractBaseUser) -> ReaderProfile:
 
 def display_name(user: AbstractBaseUser) -> str:
     """What other readers see: the chosen name, never the email address. Untrusted: escape it."""
-    if getattr(user, "username", "") == DELETED_READER_USERNAME:
+    if is_deleted_reader(user):
         return DELETED_READER_NAME
     try:
         chosen = user.profile.display_name.strip()
@@ -32,18 +41,44 @@ def display_name(user: AbstractBaseUser) -> str:
 
 
 def clean_display_name(raw: str) -> str:
-    """Collapse whitespace and drop control characters; the result is still shown escaped."""
+    """Collapse whitespace and drop control characters; the result is still shown escaped.
+
+    Refuses the deleted marker in any spacing, case or width, so no reader passes for an
+    anonymised one (ValidationError)."""
     printable = "".join(ch if ch.isprintable() else " " for ch in raw)
-    return " ".join(printable.split())[:DISPLAY_NAME_MAX]
+    name = " ".join(printable.split())[:DISPLAY_NAME_MAX]
+    if "".join(unicodedata.normalize("NFKC", name).casefold().split()) == DELETED_READER_NAME:
+        raise ValidationError(f"“{DELETED_READER_NAME}” marks deleted accounts; choose another name.")
+    return name
+
+
+def is_deleted_reader(user: AbstractBaseUser) -> bool:
+    username = getattr(user, "username", "")
+    if username == DELETED_READER_USERNAME:
+        return True
+    return (
+        username == LEGACY_DELETED_READER_USERNAME
+        and not user.is_active
+        and not user.email
+        and not user.has_usable_password()
+    )
 
 
 def deleted_reader() -> AbstractBaseUser:
-    user, created = get_user_model().objects.get_or_create(
-        username=DELETED_READER_USERNAME, defaults={"is_active": False}
+    """The placeholder; one made under the legacy name keeps serving, so every anonymised comment
+    stays with one account."""
+    users = get_user_model().objects
+    legacy = users.filter(
+        username=LEGACY_DELETED_READER_USERNAME,
+        is_active=False,
+        email="",
+        password__startswith=UNUSABLE_PASSWORD_PREFIX,
+    ).first()
+    if legacy:
+        return legacy
+    user, _ = users.get_or_create(
+        username=DELETED_READER_USERNAME, defaults={"is_active": False, "password": make_password(None)}
     )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
     return user
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from newsdesk.models import Comment, Follow, ModerationAction, ReaderProfile, SavedArticle
+from newsdesk.web.accounts.actions import delete_account
 from newsdesk.web.accounts.lib import display_name
 from newsdesk.web.accounts.testing import PASSWORD, make_reader
 from newsdesk.web.comments.actions import post_comment
@@ -124,7 +125,57 @@ def test_delete_account_needs_confirmation_and_anonymises_comments(client):
     # A deleted moderator's actions stay in the audit log.
     client.force_login(moderator)
     client.post(reverse("reader_delete"), {"confirm": "DELETE"})
-    assert ModerationAction.objects.get().moderator.username == "deleted-reader"
+    assert display_name(ModerationAction.objects.get().moderator) == "[deleted]"
+
+
+@pytest.mark.django_db
+def test_signing_up_as_deleted_reader_at_gives_an_ordinary_account(client):
+    # allauth names this account after the email's local part: the placeholder's old username.
+    signup(client, "deleted-reader@example.org", display_name="Mallory")
+    mallory = User.objects.get(email="deleted-reader@example.org")
+    assert display_name(mallory) == "Mallory"
+    article = make_article(make_source("Harbour Times"), "Lighthouse")
+    top = post_comment(make_reader("gus@example.org"), article, "Personal story")
+    post_comment(make_reader("hal@example.org"), article, "Thanks for sharing", parent=top)
+    delete_account(top.author)
+    top.refresh_from_db()
+    assert top.author != mallory and display_name(top.author) == "[deleted]"
+    with pytest.raises(ValueError):
+        delete_account(top.author)
+    own = post_comment(mallory, article, "Hello")
+    client.force_login(mallory)
+    exported = json.loads(client.get(reverse("reader_export")).content)["comments"]
+    assert [comment["id"] for comment in exported] == [own.pk]
+    client.post(reverse("reader_delete"), {"confirm": "DELETE"})
+    assert not User.objects.filter(pk=mallory.pk).exists()
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["", "", "Thanks for sharing"]
+
+
+@pytest.mark.django_db
+def test_a_placeholder_made_by_an_older_version_keeps_serving_and_is_never_deleted():
+    article = make_article(make_source("Harbour Times"), "Lighthouse")
+    # As versions before the "[deleted reader]" name made it.
+    legacy = User.objects.create_user("deleted-reader", is_active=False)
+    Comment.objects.create(author=legacy, article=article, body="", body_html="", state=Comment.State.DELETED)
+    delete_account(post_comment(make_reader("gus@example.org"), article, "Personal story").author)
+    assert Comment.objects.filter(author=legacy).count() == 2 and display_name(legacy) == "[deleted]"
+    with pytest.raises(ValueError):
+        delete_account(legacy)
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_nobody_can_take_the_deleted_marker_as_display_name(client):
+    reader = make_reader("ivy@example.org", "Ivy")
+    client.force_login(reader)
+    for name in ("[deleted]", " [ Deleted ] ", "［ＤＥＬＥＴＥＤ］"):
+        response = client.post(reverse("reader_profile"), {"display_name": name})
+        assert "marks deleted accounts" in response.content.decode(), name
+    reader.profile.refresh_from_db()
+    assert reader.profile.display_name == "Ivy"
+    client.logout()
+    signup(client, "jo@example.org", display_name="[deleted]")
+    assert not User.objects.filter(email="jo@example.org").exists()
 
 
 @pytest.mark.django_db
