@@ -37,7 +37,8 @@ from newsdesk.enrich.stories.cluster import (
     new_story,
     title_terms,
 )
-from newsdesk.models import Article, Story
+from newsdesk.models import Article, Comment, Follow, Story
+from newsdesk.store.actions import repoint_per_reader
 
 # Titles the word statistics are learned from when the cache is rebuilt.
 TERM_SAMPLE = 20_000
@@ -402,6 +403,7 @@ def _merge_converged(grown: StoryState, cache: StoryCache) -> StoryState:
             raise StaleStory(other.key)
     absorbed_keys = [other.key for other in absorbed]
     Article.objects.filter(story_id__in=absorbed_keys).update(story_id=survivor.key)
+    _hand_over_reader_data(absorbed_keys, survivor.key)
     Story.objects.filter(id__in=absorbed_keys).delete()
     cache.touched.update(absorbed_keys)
     for other in absorbed:
@@ -410,6 +412,22 @@ def _merge_converged(grown: StoryState, cache: StoryCache) -> StoryState:
         cache.forget(other.key)
     _save_state(survivor, cache, titles)
     return survivor
+
+
+def _hand_over_reader_data(absorbed_keys: list[int], survivor_key: int) -> None:
+    """Give the surviving story the comments and follows of those it absorbs.
+
+    Deleting a story deletes its comments, and a follow names its story by id only: left
+    behind, it would show nowhere and could not be undone. A reader following two of the
+    merged stories keeps one follow.
+    """
+    Comment.objects.filter(story_id__in=absorbed_keys).update(story_id=survivor_key)
+    story_follows = Follow.objects.filter(kind=Follow.Kind.STORY)
+    repoint_per_reader(
+        story_follows.filter(value__in=[str(key) for key in absorbed_keys]),
+        story_follows.filter(value=str(survivor_key)),
+        value=str(survivor_key),
+    )
 
 
 def _vector_of(data: bytes | memoryview | None) -> np.ndarray | None:

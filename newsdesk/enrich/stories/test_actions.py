@@ -12,7 +12,11 @@ from newsdesk.enrich.stories.actions import (
 )
 from newsdesk.enrich.stories.cluster import StoryClusterer, StoryItem
 from newsdesk.enrich.vectors import embed_article, store_embedding
-from newsdesk.models import Article, Source, Story
+from newsdesk.models import Article, Comment, Follow, Source, Story
+from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.comments.actions import post_comment
+from newsdesk.web.follows.actions import follow
+from newsdesk.web.follows.lib import followed_things, for_you_articles
 
 # Recent: the vector index only searches its window of recent days.
 NOON = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
@@ -226,3 +230,66 @@ def test_the_database_step_merges_converging_stories_only_when_close_in_time(day
     assert stories[1] == stories[2]
     assert (stories[0] == stories[1]) is merged
     assert Story.objects.count() == (1 if merged else 2)
+
+
+def converging_stream() -> list[tuple[str, int, np.ndarray]]:
+    """Two stories, then an article that makes them converge (as in the test above, but the
+    second far enough from the first in time that no burst bonus joins them at once)."""
+
+    def vector(x: float, y: float) -> np.ndarray:
+        values = np.zeros(384, dtype=np.float32)
+        values[:2] = x, y
+        return values / np.linalg.norm(values)
+
+    return [
+        ("Harbour gates fail", 0, vector(1, 0)),
+        ("Ferry crews strike", 40, vector(0.6, 0.8)),
+        ("Quay flooded overnight", 45, vector(0.8, 0.6)),
+    ]
+
+
+def publish_and_join(number: int, title: str, minutes: int, embedding: np.ndarray) -> Story:
+    article = publish(f"source{number}", title, minutes)
+    store_embedding(article, embedding)
+    return join_story(article, embedding)
+
+
+@pytest.mark.django_db
+def test_merged_stories_hand_their_comments_and_follows_to_the_survivor():
+    (first, second, converging) = converging_stream()
+    survivor = publish_and_join(0, *first)
+    absorbed = publish_and_join(1, *second)
+    assert absorbed != survivor
+    ann, bob = make_reader("ann@example.org"), make_reader("bob@example.org")
+    comment = post_comment(bob, absorbed, "Stay safe out there.")
+    reply = post_comment(ann, absorbed, "You too.", parent=comment)
+    follow(ann, Follow.Kind.STORY, str(survivor.id))
+    for reader in (ann, bob):
+        follow(reader, Follow.Kind.STORY, str(absorbed.id))
+
+    assert publish_and_join(2, *converging) == survivor
+
+    assert list(Story.objects.values_list("id", flat=True)) == [survivor.id]
+    assert list(Comment.objects.filter(story=survivor).order_by("id")) == [comment, reply]
+    assert Comment.objects.get(id=reply.id).parent_id == comment.id
+    assert sorted(Follow.objects.values_list("user__email", "value")) == [
+        ("ann@example.org", str(survivor.id)),
+        ("bob@example.org", str(survivor.id)),
+    ]
+    assert [thing.value for thing in followed_things(bob)] == [str(survivor.id)]
+    assert for_you_articles(bob).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_reader_following_several_absorbed_stories_keeps_one_follow():
+    survivor, *absorbed = [
+        Story.objects.create(title=title, first_published_at=NOON, last_published_at=NOON)
+        for title in ("Harbour gates fail", "Ferry crews strike", "Quay flooded")
+    ]
+    ann = make_reader("ann@example.org")
+    for story in absorbed:
+        follow(ann, Follow.Kind.STORY, str(story.id))
+
+    actions._hand_over_reader_data([story.id for story in absorbed], survivor.id)
+
+    assert list(Follow.objects.values_list("value", flat=True)) == [str(survivor.id)]
