@@ -430,6 +430,13 @@ def _hand_over_reader_data(absorbed_keys: list[int], survivor_key: int) -> None:
     )
 
 
+def _has_reader_data(story: Story) -> bool:
+    return (
+        Comment.objects.filter(story=story).exists()
+        or Follow.objects.filter(kind=Follow.Kind.STORY, value=str(story.id)).exists()
+    )
+
+
 def _vector_of(data: bytes | memoryview | None) -> np.ndarray | None:
     data = bytes(data or b"")
     return np.frombuffer(data, dtype="<f4").copy() if data else None
@@ -440,7 +447,12 @@ def _moment(epoch_seconds: float) -> datetime:
 
 
 def refresh_story(story: Story) -> Story:
-    """Recount a story's articles, sources and span, and its title and rank, from its articles."""
+    """Recount a story's articles, sources and span, and its title and rank, from its articles.
+
+    A story left without articles is deleted, unless readers commented on or follow it: where
+    its articles went is not known here, so it stays, empty and out of every list (no sources),
+    rather than losing the comments or leaving follows that name nothing.
+    """
     totals = Article.objects.filter(story=story).aggregate(
         articles=Count("id"),
         sources=Count("source", distinct=True),
@@ -448,7 +460,12 @@ def refresh_story(story: Story) -> Story:
         last=Max("published_at"),
     )
     if not totals["articles"]:
-        story.delete()
+        if not _has_reader_data(story):
+            story.delete()
+            return story
+        story.representative = None
+        story.article_count = story.source_count = 0
+        story.save()
         return story
     representative = story.representative if story.representative_id else None
     if representative is None or representative.story_id != story.id:

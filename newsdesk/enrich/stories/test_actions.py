@@ -9,6 +9,7 @@ from newsdesk.enrich.stories.actions import (
     cluster_settings,
     join_story,
     rank_score,
+    refresh_story,
 )
 from newsdesk.enrich.stories.cluster import StoryClusterer, StoryItem
 from newsdesk.enrich.vectors import embed_article, store_embedding
@@ -293,3 +294,27 @@ def test_a_reader_following_several_absorbed_stories_keeps_one_follow():
     actions._hand_over_reader_data([story.id for story in absorbed], survivor.id)
 
     assert list(Follow.objects.values_list("value", flat=True)) == [str(survivor.id)]
+
+
+@pytest.mark.django_db
+def test_a_story_left_without_articles_stays_while_readers_commented_on_or_follow_it(client):
+    commented, followed, forgotten = [
+        Story.objects.create(title=title, first_published_at=NOON, last_published_at=NOON, source_count=3)
+        for title in ("Harbour gates fail", "Ferry crews strike", "Quay flooded")
+    ]
+    ann = make_reader("ann@example.org")
+    post_comment(ann, commented, "Stay safe out there.")
+    follow(ann, Follow.Kind.STORY, str(followed.id))
+
+    for story in (commented, followed, forgotten):
+        refresh_story(story)
+
+    assert set(Story.objects.values_list("id", "article_count", "source_count")) == {
+        (commented.id, 0, 0),
+        (followed.id, 0, 0),
+    }
+    assert Comment.objects.get().story_id == commented.id
+    assert [thing.value for thing in followed_things(ann)] == [str(followed.id)]
+    page = client.get(commented.get_absolute_url())
+    assert page.status_code == 200
+    assert "Stay safe out there." in page.content.decode()
