@@ -2,13 +2,33 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.validators import URLValidator
+from django.db import router, transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
-from newsdesk.models import Article, ArticleHashtag, Category, Feed, FetchFailure, Hashtag, Source
+from newsdesk.models import (
+    Article,
+    ArticleHashtag,
+    Category,
+    Comment,
+    Feed,
+    FetchFailure,
+    Hashtag,
+    ModerationAction,
+    Source,
+)
+from newsdesk.web.accounts.actions import delete_account
+from newsdesk.web.accounts.lib import is_deleted_reader
+
+User = get_user_model()
 
 
 class FeedFields:
@@ -189,3 +209,62 @@ class HashtagAdmin(admin.ModelAdmin):
     list_display = ("name", "key", "created_at")
     search_fields = ("name", "key")
     show_full_result_count = False
+
+
+class AccountDeletionCollector(NestedObjects):
+    """What deleting accounts removes: `delete_account` first hands their comments and audit-log
+    entries to the placeholder, so those, and the replies under them, stay."""
+
+    handed_on = (Comment._meta.get_field("author"), ModerationAction._meta.get_field("moderator"))
+
+    def related_objects(self, related_model, related_fields, objs):
+        related = super().related_objects(related_model, related_fields, objs)
+        return related.none() if all(field in self.handed_on for field in related_fields) else related
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ReaderAdmin(UserAdmin):
+    """Deletes through `delete_account`, as a reader's own deletion does: the stock cascade took
+    their comments with every reply to them, and refused moderators (their audit log protects them)."""
+
+    def has_delete_permission(self, request: HttpRequest, user=None) -> bool:
+        return super().has_delete_permission(request, user) and not (user and is_deleted_reader(user))
+
+    def delete_model(self, request: HttpRequest, user) -> None:
+        delete_account(user)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for user in queryset:
+            delete_account(user)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Django's listing (admin.utils.get_deleted_objects), of what `delete_account` removes."""
+        collector = AccountDeletionCollector(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+
+        def describe(obj) -> str:
+            opts = obj._meta
+            label = f"{capfirst(opts.verbose_name)}: {obj}"
+            if not self.admin_site.is_registered(type(obj)):
+                return label
+            if not self.admin_site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+                )
+            except NoReverseMatch:
+                return label
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+        deleted = collector.nested(describe)
+        protected = [describe(obj) for obj in collector.protected]
+        counts = {
+            model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()
+        }
+        return deleted, counts, perms_needed, protected

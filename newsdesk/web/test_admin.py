@@ -1,14 +1,21 @@
 import pytest
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newsdesk.models import Article, Feed, FetchFailure
+from newsdesk.models import Article, Comment, Feed, FetchFailure, ModerationAction
+from newsdesk.web.accounts.actions import delete_account
+from newsdesk.web.accounts.lib import display_name
+from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.comments.actions import post_comment
+from newsdesk.web.moderation.actions import moderate_comment
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 @pytest.fixture
@@ -123,3 +130,54 @@ def test_the_source_list_counts_feeds_in_one_query(admin_client, data):
         html = admin_client.get(listing).content.decode()
     assert len(seven_sources) == len(one_source)
     assert '<td class="field-feed_count">2</td>' in html
+
+
+def test_deleting_a_reader_keeps_their_comments_anonymised_with_the_replies(admin_client):
+    article = make_article(make_source("Harbour Times"), "Lighthouse")
+    reader = make_reader("gus@example.org", staff=True)
+    top = post_comment(reader, article, "Personal story", ip_address="192.0.2.9")
+    reply = post_comment(make_reader("hal@example.org"), article, "Thanks for sharing", parent=top)
+    # A moderator, too: the audit log used to protect the account from deletion.
+    moderate_comment(reader, reply, "approve")
+    url = reverse("admin:auth_user_delete", args=[reader.pk])
+    confirmation = admin_client.get(url)
+    assert not confirmation.context["protected"]
+    assert "comments" not in confirmation.context["model_count"]
+    assert "Thanks for sharing" not in confirmation.content.decode()
+    assert "Comments are not deleted with an account" in confirmation.content.decode()
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not User.objects.filter(pk=reader.pk).exists()
+    top.refresh_from_db()
+    assert (top.body, top.ip_address, top.state) == ("", None, Comment.State.DELETED)
+    assert Comment.objects.filter(pk=reply.pk, body="Thanks for sharing").exists()
+    assert display_name(ModerationAction.objects.get().moderator) == "[deleted]"
+
+
+def test_deleting_selected_readers_goes_through_account_deletion(admin_client):
+    article = make_article(make_source("Harbour Times"), "Lighthouse")
+    readers = [make_reader(f"reader{n}@example.org") for n in range(2)]
+    top = post_comment(readers[0], article, "Personal story")
+    post_comment(readers[1], article, "A reply", parent=top)
+    post_comment(make_reader("hal@example.org"), article, "Another reply", parent=top)
+    admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [r.pk for r in readers], "post": "yes"},
+    )
+    assert not User.objects.filter(pk__in=[r.pk for r in readers]).exists()
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["", "", "Another reply"]
+
+
+def test_the_deleted_readers_placeholder_cannot_be_deleted(admin_client):
+    article = make_article(make_source("Harbour Times"), "Lighthouse")
+    reader = make_reader("gus@example.org")
+    top = post_comment(reader, article, "Personal story")
+    post_comment(make_reader("hal@example.org"), article, "A reply", parent=top)
+    delete_account(reader)
+    placeholder = Comment.objects.get(pk=top.pk).author
+    url = reverse("admin:auth_user_delete", args=[placeholder.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [placeholder.pk], "post": "yes"},
+    )
+    assert Comment.objects.count() == 2 and User.objects.filter(pk=placeholder.pk).exists()
