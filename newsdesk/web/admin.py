@@ -5,15 +5,19 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.core.validators import URLValidator
 from django.db import router, transaction
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from newsdesk.ingest.sources import MAX_DISCOVERED_FEEDS, SourceError, add_source
 from newsdesk.models import (
     Article,
     ArticleHashtag,
@@ -29,6 +33,11 @@ from newsdesk.web.accounts.actions import delete_account
 from newsdesk.web.accounts.lib import is_deleted_reader
 
 User = get_user_model()
+HTTP_ONLY = URLValidator(
+    schemes=["http", "https"],
+    message="Feeds are fetched over http or https only.",
+    code="scheme",  # the field's own "invalid" message would replace this one
+)
 
 
 class FeedFields:
@@ -45,12 +54,7 @@ class FeedFields:
             )
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "url" and field is not None:
-            http_only = URLValidator(
-                schemes=["http", "https"],
-                message="Feeds are fetched over http or https only.",
-                code="scheme",  # the field's own "invalid" message would replace this one
-            )
-            field.validators.append(http_only)
+            field.validators.append(HTTP_ONLY)
         return field
 
 
@@ -62,10 +66,41 @@ class FeedInline(FeedFields, admin.TabularInline):
     show_change_link = True
 
 
+class HasFeedsFilter(admin.SimpleListFilter):
+    """A source without feeds is never polled: the scheduler only knows feeds."""
+
+    title = "feeds"
+    parameter_name = "feeds"
+
+    def lookups(self, request, model_admin):
+        return [("none", "None: never polled"), ("some", "At least one")]
+
+    def queryset(self, request, queryset: QuerySet[Source]) -> QuerySet[Source]:
+        # feeds_total: SourceAdmin.get_queryset
+        if self.value() == "none":
+            return queryset.filter(feeds_total=0)
+        if self.value() == "some":
+            return queryset.filter(feeds_total__gt=0)
+        return queryset
+
+
+class AddSourceByURLForm(forms.Form):
+    url = forms.URLField(
+        label="Feed or homepage URL",
+        max_length=2000,
+        assume_scheme="https",
+        validators=[HTTP_ONLY],
+        help_text=f"A feed, or a homepage whose announced feeds are added (up to {MAX_DISCOVERED_FEEDS}).",
+    )
+    name = forms.CharField(
+        max_length=200, required=False, help_text="The publisher's name; by default the feed's title."
+    )
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "homepage_url", "display_policy", "is_active", "feed_count")
-    list_filter = ("is_active", "display_policy")
+    list_filter = (HasFeedsFilter, "is_active", "display_policy")
     search_fields = ("name", "slug", "homepage_url")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [FeedInline]
@@ -74,8 +109,52 @@ class SourceAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(feeds_total=Count("feeds"))
 
     @admin.display(description="feeds", ordering="feeds_total")
-    def feed_count(self, source: Source) -> int:
-        return source.feeds_total
+    def feed_count(self, source: Source) -> int | str:
+        return source.feeds_total or format_html("<strong>{}</strong>", "0: never polled")
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if not form.instance.feeds.exists():
+            self.message_user(
+                request,
+                f"{form.instance.name} has no feeds, so nothing of it is polled: add a feed below, "
+                "or add its site with “Add by URL” on the sources list.",
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        add_by_url = path(
+            "add-by-url/", self.admin_site.admin_view(self.add_by_url), name="newsdesk_source_add_by_url"
+        )
+        return [add_by_url, *super().get_urls()]
+
+    def add_by_url(self, request: HttpRequest) -> HttpResponse:
+        """`newsdesk sources add` in the admin: feed discovery, where adding a Source by hand
+        gives one without feeds."""
+        # Here, not at the top: the pipeline loads the whole enrichment stack into every web process.
+        from newsdesk.pipeline import shared_fetcher
+
+        if not (self.has_add_permission(request) and request.user.has_perm("newsdesk.add_feed")):
+            raise PermissionDenied
+        form = AddSourceByURLForm(request.POST or None)
+        if form.is_valid():
+            started = timezone.now()
+            try:
+                feeds = add_source(form.cleaned_data["url"], shared_fetcher(), name=form.cleaned_data["name"])
+            except SourceError as error:
+                self.message_user(request, f"Nothing added: {error}", messages.ERROR)
+            else:
+                for feed in feeds:
+                    done = "Added" if feed.created_at >= started else "Already present"
+                    self.message_user(request, f"{done}: {feed.url} ({feed.source.name})", messages.SUCCESS)
+                return redirect("admin:newsdesk_source_change", feeds[0].source_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Add a source by URL",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/newsdesk/source/add_by_url.html", context)
 
 
 class FeedHealthFilter(admin.SimpleListFilter):

@@ -1,12 +1,15 @@
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newsdesk.models import Article, Comment, Feed, FetchFailure, ModerationAction
+from newsdesk.models import Article, Comment, Feed, FetchFailure, ModerationAction, Source
+from newsdesk.pipeline import reset_shared_fetcher
+from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher
 from newsdesk.web.accounts.actions import delete_account
 from newsdesk.web.accounts.lib import display_name
 from newsdesk.web.accounts.testing import make_reader
@@ -82,6 +85,61 @@ def test_operator_overrides_category_from_the_list(admin_client, data):
 def test_failures_are_searchable(admin_client, data):
     html = admin_client.get(reverse("admin:newsdesk_fetchfailure_changelist"), {"q": "busy"}).content.decode()
     assert "https://harbour.example/a" in html
+
+
+@pytest.fixture
+def fresh_fetcher():
+    reset_shared_fetcher()
+    yield
+    reset_shared_fetcher()
+
+
+def test_a_source_is_added_by_its_homepage_with_the_feeds_it_announces(admin_client, fresh_fetcher):
+    publisher = Publisher("Harbour Gazette")
+    publisher.add_feed(FixtureFeed("/feed.xml", "Harbour Gazette: latest", []))
+    add_by_url = reverse("admin:newsdesk_source_add_by_url")
+    assert add_by_url in admin_client.get(reverse("admin:newsdesk_source_changelist")).content.decode()
+    with FixtureWeb([publisher]):
+        response = admin_client.post(add_by_url, {"url": publisher.url("/"), "name": "Gazette"}, follow=True)
+    feed = Feed.objects.get()
+    assert (feed.url, feed.source.name) == (publisher.feed_urls()[0], "Gazette")
+    assert response.redirect_chain == [(reverse("admin:newsdesk_source_change", args=[feed.source_id]), 302)]
+    assert [str(m) for m in response.context["messages"]] == [f"Added: {feed.url} (Gazette)"]
+
+
+def test_adding_a_source_by_url_that_has_no_feed_says_why_and_keeps_the_form(admin_client, fresh_fetcher):
+    publisher = Publisher("Plain Site")  # a homepage that announces no feed
+    with FixtureWeb([publisher]):
+        response = admin_client.post(
+            reverse("admin:newsdesk_source_add_by_url"), {"url": publisher.url("/"), "name": "Plain"}
+        )
+    assert response.status_code == 200 and not Source.objects.exists()
+    (message,) = get_messages(response.wsgi_request)
+    assert message.level_tag == "error" and "neither a feed nor a page that links to one" in str(message)
+    assert (response.context["form"]["url"].value(), response.context["form"]["name"].value()) == (
+        publisher.url("/"),
+        "Plain",
+    )
+
+
+def test_a_source_without_feeds_is_flagged(admin_client, data):
+    response = admin_client.post(
+        reverse("admin:newsdesk_source_add"),
+        {
+            "name": "Island Post",
+            "slug": "island-post",
+            "is_active": "on",
+            "created_at_0": "2026-01-05",
+            "created_at_1": "09:00:00",
+            "feeds-TOTAL_FORMS": "0",
+            "feeds-INITIAL_FORMS": "0",
+        },
+        follow=True,
+    )
+    assert any("has no feeds, so nothing of it is polled" in str(m) for m in response.context["messages"])
+    listing = admin_client.get(reverse("admin:newsdesk_source_changelist"), {"feeds": "none"})
+    assert [source.name for source in listing.context["cl"].result_list] == ["Island Post"]
+    assert "0: never polled" in listing.content.decode()
 
 
 def feed_form_post(admin_client, feed: Feed, **changes) -> tuple[int, dict]:
