@@ -5,11 +5,13 @@ from newsdesk.models.articles import (
     Article,
     ArticleEmbedding,
     ArticleHashtag,
+    ArticleRedirect,
     Category,
     ExtractionState,
     Hashtag,
     RelatedArticle,
     Story,
+    StoryRedirect,
 )
 from newsdesk.models.readers import (
     BannedWord,
@@ -27,6 +29,7 @@ __all__ = [
     "Article",
     "ArticleEmbedding",
     "ArticleHashtag",
+    "ArticleRedirect",
     "BannedWord",
     "Category",
     "Comment",
@@ -42,4 +45,5 @@ __all__ = [
     "SavedArticle",
     "Source",
     "Story",
+    "StoryRedirect",
 ]

@@ -162,6 +162,24 @@ class Story(models.Model):
         return reverse("story", args=[self.id])
 
 
+class ArticleRedirect(models.Model):
+    """An id an article was known by before it moved: re-keyed to its page's canonical URL, or
+    dropped as a second URL of the same text. Links readers shared and items our own feeds gave
+    out still lead to it."""
+
+    old_id = models.CharField(max_length=32, primary_key=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+
+
+class StoryRedirect(models.Model):
+    """The id of a story merged into another: its page's links lead to the story it joined."""
+
+    old_id = models.BigIntegerField(primary_key=True)
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+
+
 class ArticleEmbedding(models.Model):
     article = models.OneToOneField(
         Article, primary_key=True, on_delete=models.CASCADE, related_name="embedding"

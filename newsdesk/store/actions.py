@@ -17,6 +17,7 @@ from django.utils import timezone
 from newsdesk.models import (
     Article,
     ArticleHashtag,
+    ArticleRedirect,
     Category,
     Comment,
     ExtractionState,
@@ -119,7 +120,9 @@ def rekey_article(article: Article, canonical_url: str) -> Article:
 def drop_duplicate_article(duplicate_id: str, kept_id: str) -> None:
     """Delete an article known under another id, handing readers' comments and saves to `kept_id`.
 
-    Deleting would cascade to them. Derived data (AI results, related links) goes with it.
+    Deleting would cascade to them. Derived data (AI results, related links) goes with it. The
+    old id, and any id that led to it, now redirects to `kept_id`: readers and feed readers
+    were given links to it while it was shown from its feed entry.
     """
     with transaction.atomic():
         Comment.objects.filter(article_id=duplicate_id).update(article_id=kept_id)
@@ -128,6 +131,8 @@ def drop_duplicate_article(duplicate_id: str, kept_id: str) -> None:
             SavedArticle.objects.filter(article_id=kept_id),
             article_id=kept_id,
         )
+        ArticleRedirect.objects.filter(article_id=duplicate_id).update(article_id=kept_id)
+        ArticleRedirect.objects.update_or_create(old_id=duplicate_id, defaults={"article_id": kept_id})
         Article.objects.filter(id=duplicate_id).delete()
 
 

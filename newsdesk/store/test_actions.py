@@ -53,3 +53,21 @@ def test_an_article_rekeyed_onto_one_already_stored_hands_it_its_comments_and_sa
     assert [c.body for c in Comment.objects.filter(article=kept)] == ["Lovely.", "At last!"]
     assert saved_by(kept) == {"ann@example.org", "bob@example.org"}
     assert SavedArticle.objects.count() == 2
+
+
+def test_the_old_address_of_a_moved_article_redirects_to_where_it_went(client):
+    source = make_source("Harbour Times")
+    article = make_article(
+        source, "Lighthouse relit", url="https://harbour-times.example/news/1?utm_source=rss"
+    )
+    first_address = article.get_absolute_url()
+    moved = rekey_article(article, "https://harbour-times.example/news/1")
+    second_address = moved.get_absolute_url()
+    kept = rekey_article(moved, CANONICAL)  # moved twice: both old links lead to where it is now
+
+    for address in (first_address, second_address):
+        response = client.get(address + "?ref=share")
+        assert response.status_code == 301
+        assert response["Location"] == kept.get_absolute_url() + "?ref=share"
+    assert client.get(kept.get_absolute_url()).status_code == 200
+    assert client.get("/en/article/" + "f" * 32 + "/").status_code == 404

@@ -37,7 +37,7 @@ from newsdesk.enrich.stories.cluster import (
     new_story,
     title_terms,
 )
-from newsdesk.models import Article, Comment, Follow, Story
+from newsdesk.models import Article, Comment, Follow, Story, StoryRedirect
 from newsdesk.store.actions import repoint_per_reader
 
 # Titles the word statistics are learned from when the cache is rebuilt.
@@ -415,13 +415,17 @@ def _merge_converged(grown: StoryState, cache: StoryCache) -> StoryState:
 
 
 def _hand_over_reader_data(absorbed_keys: list[int], survivor_key: int) -> None:
-    """Give the surviving story the comments and follows of those it absorbs.
+    """Give the surviving story the comments, follows and links of those it absorbs.
 
     Deleting a story deletes its comments, and a follow names its story by id only: left
     behind, it would show nowhere and could not be undone. A reader following two of the
-    merged stories keeps one follow.
+    merged stories keeps one follow. The absorbed stories' pages redirect to the survivor.
     """
     Comment.objects.filter(story_id__in=absorbed_keys).update(story_id=survivor_key)
+    StoryRedirect.objects.filter(story_id__in=absorbed_keys).update(story_id=survivor_key)
+    StoryRedirect.objects.bulk_create(
+        [StoryRedirect(old_id=key, story_id=survivor_key) for key in absorbed_keys]
+    )
     story_follows = Follow.objects.filter(kind=Follow.Kind.STORY)
     repoint_per_reader(
         story_follows.filter(value__in=[str(key) for key in absorbed_keys]),

@@ -2,6 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from newsdesk.enrich.stories import actions
 from newsdesk.enrich.stories.actions import (
@@ -279,6 +281,8 @@ def test_merged_stories_hand_their_comments_and_follows_to_the_survivor():
     ]
     assert [thing.value for thing in followed_things(bob)] == [str(survivor.id)]
     assert for_you_articles(bob).count() == 3
+    response = Client().get(reverse("story", args=[absorbed.id]))
+    assert response.status_code == 301 and response["Location"] == survivor.get_absolute_url()
 
 
 @pytest.mark.django_db

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from newsdesk.models import Article, ExtractionState, Source, Story
+from newsdesk.web.pages.redirects import merged_story
 from newsdesk.web.paging import queryset_fetcher, requested_page, slice_page
 
 # Stories in the home page's "Top stories" block; a story needs two sources to be "top".
@@ -178,7 +179,9 @@ def _original(article: Article | None) -> Article | None:
 
 
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
-    found = get_object_or_404(Story, id=story_id)
+    found = Story.objects.filter(id=story_id).first()
+    if found is None:
+        return merged_story(request, story_id)
     context = story_page_context(found, requested_page(request))
     feed_url = reverse("story_feed", args=[found.id])
     return render(request, "newsdesk/story.html", {**context, "feed_url": feed_url})

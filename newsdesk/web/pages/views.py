@@ -16,6 +16,7 @@ from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
 from newsdesk.store.search import search_articles
 from newsdesk.web.comments.lib import attach_comment_counts
 from newsdesk.web.pages.article_page import article_aside, article_context
+from newsdesk.web.pages.redirects import moved_article
 from newsdesk.web.pages.status import crawl_status
 from newsdesk.web.pages.stories import home_lead, top_stories
 from newsdesk.web.paging import articles_page, queryset_fetcher, requested_page, slice_page
@@ -82,7 +83,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def article(request: HttpRequest, article_id: str) -> HttpResponse:
-    story = get_object_or_404(Article.objects.select_related("source"), id=article_id)
+    story = Article.objects.select_related("source").filter(id=article_id).first()
+    if story is None:
+        return moved_article(request, article_id)
     context = article_context(story, request.build_absolute_uri(story.get_absolute_url()))
     context["aside"] = article_aside(story)
     return render(request, "newsdesk/article.html", context)
