@@ -16,7 +16,7 @@ from django.utils import timezone
 from newsdesk.enrich.dedup import originals, originals_in_place
 from newsdesk.enrich.hashtags.trending import trending_hashtags
 from newsdesk.enrich.related import related_articles
-from newsdesk.models import Article, ArticleHashtag, Hashtag, Source, Story
+from newsdesk.models import Article, ArticleHashtag, ArticleRedirect, Hashtag, Source, Story, StoryRedirect
 from newsdesk.store.search import search_articles
 from newsdesk.web.api.http import not_found
 from newsdesk.web.api.params import (
@@ -189,6 +189,16 @@ def _filtered_rows(filters: ArticleFilters) -> _Rows | None:
     if filters.until is not None:
         conditions &= Q(**{f"{rows.date}__lt": filters.until})
     return _Rows(rows.queryset.filter(conditions), rows.date, rows.key, rows.article_of)
+
+
+def moved_article_id(article_id: str) -> str | None:
+    """Where an article no longer known by `article_id` went (re-keyed, or a duplicate dropped)."""
+    return ArticleRedirect.objects.filter(old_id=article_id).values_list("article_id", flat=True).first()
+
+
+def merged_story_id(story_id: int) -> int | None:
+    """The story a story no longer known by `story_id` was merged into."""
+    return StoryRedirect.objects.filter(old_id=story_id).values_list("story_id", flat=True).first()
 
 
 def article_detail(article_id: str, site_url: str) -> ArticleDetail:

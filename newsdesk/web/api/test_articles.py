@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from newsdesk.models import RelatedArticle, Story
 from newsdesk.models.sources import DisplayPolicy
+from newsdesk.store.actions import rekey_article
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -252,6 +253,18 @@ def test_an_unknown_or_malformed_article_id_is_a_json_404(get_json, path):
     response = get_json(f"{ARTICLES}/{path}")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_article_that_moved_answers_with_its_new_address(client, get_json, harbour):
+    article = make_article(harbour, "Lighthouse relit", url="https://harbour.example/news/1?utm_source=rss")
+    old_id = article.id
+    moved = rekey_article(article, "https://harbour.example/2024/lighthouse")
+
+    response = client.get(f"{ARTICLES}/{old_id}")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"http://testserver{ARTICLES}/{moved.id}"
+    assert get_json(response["Location"]).json()["id"] == moved.id
 
 
 # --- cost

@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsdesk.models import Story
+from newsdesk.models import Story, StoryRedirect
 from newsdesk.web.pages import test_stories as story_page_tests
 from newsdesk.web.pages.test_stories import publish, story_of
 
@@ -109,6 +109,15 @@ def test_a_big_story_comes_in_bounded_pieces_and_its_timeline_in_pages(
     assert [len(ids) for ids in pages] == [3, 3, 2]
     assert sum(pages, []) == [a.id for a in told]
     assert [a["id"] for a in get_json(page["previous"]).json()["timeline"]] == pages[1]
+
+
+def test_a_merged_story_answers_with_the_address_of_the_one_it_joined(client, harbour_story):
+    story, _ = harbour_story
+    StoryRedirect.objects.create(old_id=story.id + 1000, story=story)
+
+    response = client.get(f"{STORIES}/{story.id + 1000}")
+
+    assert response.status_code == 301 and response["Location"] == f"http://testserver{STORIES}/{story.id}"
 
 
 @pytest.mark.parametrize("story_id", ["999999", "999999999999999999", "abc"])

@@ -4,11 +4,11 @@ import json
 from functools import cache
 from pathlib import Path
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 
 from newsdesk.web.api import lib, params, serialize
-from newsdesk.web.api.http import api_endpoint, not_found
+from newsdesk.web.api.http import ApiError, api_endpoint, not_found
 from newsdesk.web.pages.stories import MIN_TOP_SOURCES
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.json")
@@ -47,10 +47,16 @@ def articles(request: HttpRequest) -> JsonResponse:
 
 
 @api_endpoint
-def article(request: HttpRequest, article_id: str) -> JsonResponse:
+def article(request: HttpRequest, article_id: str) -> HttpResponse:
     params.check_known(request.GET, ())
     links = serialize.Links(request)
-    detail = lib.article_detail(article_id, links.absolute(reverse("article", args=[article_id])))
+    try:
+        detail = lib.article_detail(article_id, links.absolute(reverse("article", args=[article_id])))
+    except ApiError as error:
+        moved_to = lib.moved_article_id(article_id) if error.status == 404 else None
+        if moved_to is None:
+            raise
+        return HttpResponsePermanentRedirect(links.api("article", moved_to))
     return _json(serialize.article_detail_json(detail, links))
 
 
@@ -61,9 +67,16 @@ def stories(request: HttpRequest) -> JsonResponse:
 
 
 @api_endpoint
-def story(request: HttpRequest, story_id: str) -> JsonResponse:
-    page = lib.coverage_page(int(story_id), params.timeline_query(request.GET))
-    return _json(serialize.story_coverage_json(page, serialize.Links(request)))
+def story(request: HttpRequest, story_id: str) -> HttpResponse:
+    links = serialize.Links(request)
+    try:
+        page = lib.coverage_page(int(story_id), params.timeline_query(request.GET))
+    except ApiError as error:
+        merged_into = lib.merged_story_id(int(story_id)) if error.status == 404 else None
+        if merged_into is None:
+            raise
+        return HttpResponsePermanentRedirect(links.api("story", merged_into))
+    return _json(serialize.story_coverage_json(page, links))
 
 
 @api_endpoint
