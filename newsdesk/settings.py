@@ -229,7 +229,10 @@ NEWSDESK_METRICS_ALLOWED_IPS = env.list("NEWSDESK_METRICS_ALLOWED_IPS", default=
 # Database gauges on /metrics are counted at most this often (a full count on a big archive costs).
 NEWSDESK_METRICS_CACHE_SECONDS = env.int("NEWSDESK_METRICS_CACHE_SECONDS", default=15)
 NEWSDESK_HEALTH_CHECK_BROKER = env.bool("NEWSDESK_HEALTH_CHECK_BROKER", default=True)
-MIDDLEWARE.insert(0, "newsdesk.web.ops.middleware.RequestMetricsMiddleware")
+MIDDLEWARE[0:0] = [
+    "newsdesk.web.ops.middleware.RequestMetricsMiddleware",
+    "newsdesk.web.ops.middleware.ProbeMiddleware",
+]
 
 # A task whose worker died is handed to another worker after this long; it must exceed the
 # longest task (CELERY_TASK_TIME_LIMIT), or slow tasks would run twice (harmless, but wasted).

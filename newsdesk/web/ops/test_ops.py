@@ -119,6 +119,18 @@ def test_metrics_histogram_counts_the_requests_served(client):
     assert found[("newsdesk_http_responses_total", (("status", "2xx"),))] >= 3
 
 
+def test_probes_are_answered_whatever_host_they_call_by(client, settings):
+    # docker compose and load balancers call by address, which is not one of the site's hosts.
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+    assert client.get("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 200
+    assert client.get("/metrics", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/metrics", HTTP_HOST="10.0.0.5:8000", REMOTE_ADDR="203.0.113.9").status_code == 403
+    assert client.get("/en/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+    flush_request_counts()
+    found = samples(client.get("/metrics", HTTP_HOST="news.example.org").content)
+    assert found[("newsdesk_http_request_duration_seconds_count", (("view", "healthz"),))] == 1
+
+
 def test_metrics_are_refused_to_addresses_not_allowed(client):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
     with override_settings(NEWSDESK_METRICS_ALLOWED_IPS=["203.0.113.0/24"]):
