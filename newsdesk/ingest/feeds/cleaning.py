@@ -51,7 +51,12 @@ def plain_text(markup: str | None) -> str:
     collector = _TextCollector()
     collector.feed(markup)
     collector.close()
-    return _WHITESPACE.sub(" ", xml_safe("".join(collector.parts))).strip()
+    return clean_text("".join(collector.parts))
+
+
+def clean_text(text: str | None) -> str:
+    """Text that is not markup, kept as written: "the <template> element" is a title, not a tag."""
+    return _WHITESPACE.sub(" ", xml_safe(text or "")).strip()
 
 
 def xml_safe(text: str) -> str:

@@ -12,7 +12,15 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from .cleaning import absolute_http_url, absolute_links_in_html, parse_date, plain_text, text_as_html, unique
+from .cleaning import (
+    absolute_http_url,
+    absolute_links_in_html,
+    clean_text,
+    parse_date,
+    plain_text,
+    text_as_html,
+    unique,
+)
 from .discover import discover_feed_links
 from .jsonfeed import parse_json_feed
 from .results import FeedEntry, FeedParseError, HtmlPageError, ParsedFeed
@@ -110,7 +118,7 @@ def _parse_with_feedparser(content: bytes, url: str, content_type: str | None, r
         raise FeedParseError(f"{label} is a broken feed: {problem}, and no complete item could be recovered")
     return ParsedFeed(
         kind=kind or "rss",
-        title=plain_text(parsed.feed.get("title", "")),
+        title=_text(parsed.feed, "title"),
         link=absolute_http_url(parsed.feed.get("link", ""), url),
         entries=entries,
         warnings=warnings,
@@ -164,6 +172,18 @@ def _date(raw: feedparser.FeedParserDict, field: str) -> datetime | None:
     return parse_date(raw.get(field))
 
 
+def _text(element: feedparser.FeedParserDict, field: str) -> str:
+    """A title or summary read as its type says; a tag name in plain text would hide the rest as markup.
+
+    Atom gives the type; for RSS, feedparser calls a field HTML only when its tags close (or it has
+    entities) and are all known elements, so "std::vector<int>" or "the <script> tag" stay text.
+    """
+    value = element.get(field, "")
+    if "html" in ((element.get(f"{field}_detail") or {}).get("type") or "html"):
+        return plain_text(value)
+    return clean_text(value)
+
+
 def _content_html(raw: feedparser.FeedParserDict, base_url: str) -> str:
     """The longest body the item carries: content:encoded / Atom content, else the description."""
     bodies = []
@@ -211,8 +231,8 @@ def _entry(raw: feedparser.FeedParserDict, base_url: str, kind: str) -> FeedEntr
     return FeedEntry(
         url=url,
         guid=(raw.get("id") or "").strip(),
-        title=plain_text(raw.get("title", "")),
-        summary=plain_text(raw.get("summary", "")),
+        title=_text(raw, "title"),
+        summary=_text(raw, "summary"),
         content_html=_content_html(raw, base_url),
         published=published,
         updated=updated,

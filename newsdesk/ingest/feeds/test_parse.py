@@ -169,3 +169,24 @@ def test_gzipped_feed_body_is_decompressed():
 def test_feed_link_is_the_base_when_no_url_is_given():
     feed = parse_feed(read("truncated.xml").replace(b"https://wire.example.com/story/1", b"/story/1"))
     assert feed.entries[0].url == "https://wire.example.com/story/1"
+
+
+def test_atom_text_constructs_keep_tag_names_written_as_text():
+    feed = parse_feed(read("tag_names_in_text.atom"), url="https://web.example.org/feed.atom")
+    assert feed.title == "The <canvas> weekly"
+    template, script = feed.entries
+    assert template.title == "Understanding the <template> element and Shadow DOM"
+    assert template.summary == "<p> is a paragraph tag; <style> holds CSS."
+    # type="html" is still markup: tags out, the escaped tag name kept.
+    assert script.title == "Why a <script> tag blocks"
+    assert script.summary == "Parsing stops."
+
+
+def test_rss_titles_are_markup_only_when_they_look_like_html():
+    feed = parse_feed(read("tag_names_in_text.rss"), url="https://code.example.net/rss")
+    assert [entry.title for entry in feed.entries] == [
+        "How the <script> tag loads: a guide",
+        "std::vector<int> is faster than you think",
+        "Styling with <style>, scoped",
+        "Release notes: faster builds & Beyoncé",
+    ]
