@@ -292,6 +292,15 @@ NEWSDESK_AI_TRANSLATE_LANGUAGES = env.list(
 # failover costs one reconnect, not a failed page. The URL's ?conn_health_checks= wins.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# django-environ passes these URL switches on as strings, and Django reads "false" as true.
+for _switch in ("CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
+    if isinstance(DATABASES["default"].get(_switch), str):
+        DATABASES["default"][_switch] = DATABASES["default"][_switch].strip().lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        )
 
 # Stories (newsdesk/enrich/stories): a story closes after this many hours without a new article;
 # the burst bonus favours the story that received an article seconds ago (0 turns it off).
