@@ -33,7 +33,6 @@ SECRET_KEY = env.str("NEWSDESK_SECRET_KEY", default="") or _dev_secret_key()
 ALLOWED_HOSTS = env.list("NEWSDESK_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("NEWSDESK_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("NEWSDESK_SITE_NAME", default="newsdesk")
-SITE_URL = env.str("NEWSDESK_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
