@@ -352,6 +352,9 @@ ACCOUNT_RATE_LIMITS = {
 # NEWSDESK_EMAIL_URL=smtp+tls://user:password@host:587 or Django's EMAIL_HOST, EMAIL_PORT, ...
 if env.str("NEWSDESK_EMAIL_URL", default=""):
     globals().update(env.email_url("NEWSDESK_EMAIL_URL"))
+    # django-environ reads smtps:// as STARTTLS, which port 465 never speaks: it wants TLS at once.
+    if globals().get("EMAIL_PORT") == 465 and globals().get("EMAIL_USE_TLS"):
+        EMAIL_USE_TLS, EMAIL_USE_SSL = False, True
 elif env.str("EMAIL_HOST", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env.str("EMAIL_HOST")
