@@ -1,7 +1,7 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.tasks import crawl_once
 
@@ -20,8 +20,11 @@ class Command(BaseCommand):
                 f"polled {report.feeds_polled} feeds ({report.feeds_not_modified} unchanged, "
                 f"{report.feeds_failed} failed), {report.new_articles} new articles"
             )
-            for error in report.errors:
-                self.stderr.write(error)
+            # Each failure is already in the log, with its URL; here only what to do about them.
+            if report.feeds_failed:
+                self.stderr.write(f"{report.feeds_failed} feeds failed: `newsdesk sources list` shows why")
             if once:
+                if report.feeds_polled and report.feeds_failed == report.feeds_polled:
+                    raise CommandError("every feed failed: is this machine offline, or its DNS down?")
                 return
             time.sleep(settings.NEWSDESK_SCHEDULER_INTERVAL)
