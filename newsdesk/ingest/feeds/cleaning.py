@@ -3,7 +3,7 @@
 import email.utils
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -101,10 +101,10 @@ def absolute_links_in_html(markup: str, base_url: str) -> str:
     return html.escape(wrapper.text or "", quote=False) + children
 
 
-def as_utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime, assumed_zone: tzinfo = UTC) -> datetime:
     """Feeds that omit the zone almost always mean UTC; comparing naive and aware datetimes would crash."""
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=assumed_zone)
     return moment.astimezone(UTC)
 
 
@@ -139,19 +139,48 @@ def _english_rfc822(text: str) -> str:
     return f"{day} {english} {year} {clock} {zone}".strip() if english else text
 
 
-def parse_date(text: str | None) -> datetime | None:
-    """W3C/RFC 3339 dates (sitemaps, JSON Feed), RFC 822 ones, also in a few languages; None if unreadable."""
-    text = (text or "").strip()
+# "02:02:33 PM", "2:02 p.m.": feedparser reads the clock and drops the marker, 12 hours early after noon.
+_TWELVE_HOUR_CLOCK = re.compile(r"\b(\d{1,2})(:\d{2}(?::\d{2})?)\s*([ap])\.?m\.?(?!\w)", re.IGNORECASE)
+
+
+def has_twelve_hour_clock(text: str | None) -> bool:
+    return bool(_TWELVE_HOUR_CLOCK.search(text or ""))
+
+
+def _on_24_hour_clock(match: re.Match) -> str:
+    hour = int(match[1])
+    if not 1 <= hour <= 12:
+        return match[0]
+    return f"{hour % 12 + (12 if match[3].lower() == 'p' else 0):02d}{match[2]}"
+
+
+def _read_date(text: str | None) -> datetime | None:
+    """The date as written: aware when the text gives a zone, naive when it does not."""
+    text = _TWELVE_HOUR_CLOCK.sub(_on_24_hour_clock, (text or "").strip())
     if not text:
         return None
     try:
-        return as_utc(datetime.fromisoformat(text))
+        return datetime.fromisoformat(text)
     except ValueError:
         pass
     try:
-        return as_utc(email.utils.parsedate_to_datetime(_english_rfc822(text)))
+        return email.utils.parsedate_to_datetime(_english_rfc822(text))
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def parse_date(text: str | None, assumed_zone: tzinfo = UTC) -> datetime | None:
+    """W3C/RFC 3339 dates (sitemaps, JSON Feed), RFC 822 ones, also in a few languages or with AM/PM,
+    in UTC (`assumed_zone` for one that states none); None if unreadable.
+    """
+    moment = _read_date(text)
+    return as_utc(moment, assumed_zone) if moment else None
+
+
+def stated_zone(text: str | None) -> tzinfo | None:
+    """The zone a date is written with, None when it gives none (or cannot be read)."""
+    moment = _read_date(text)
+    return moment.tzinfo if moment else None
 
 
 def unique(values: list[str]) -> list[str]:

@@ -8,7 +8,8 @@ import io
 import re
 import time
 import xml.sax
-from datetime import UTC, datetime
+from collections import Counter
+from datetime import UTC, datetime, timezone, tzinfo
 
 import feedparser
 
@@ -16,8 +17,10 @@ from .cleaning import (
     absolute_http_url,
     absolute_links_in_html,
     clean_text,
+    has_twelve_hour_clock,
     parse_date,
     plain_text,
+    stated_zone,
     text_as_html,
     unique,
 )
@@ -101,8 +104,9 @@ def _parse_with_feedparser(content: bytes, url: str, content_type: str | None, r
 
     base_url = url or absolute_http_url(parsed.feed.get("link", ""), "")
     entries: list[FeedEntry] = []
+    zone = _prevailing_zone(parsed)
     for raw in parsed.entries:
-        entry = _entry(raw, base_url, kind)
+        entry = _entry(raw, base_url, kind, zone)
         if entry is not None:
             entries.append(entry)
     unusable = len(parsed.entries) - len(entries)
@@ -161,15 +165,37 @@ def _wrong_atom_namespaces(namespaces: dict[str, str]) -> list[str]:
     return found
 
 
-def _date(raw: feedparser.FeedParserDict, field: str) -> datetime | None:
-    """feedparser's UTC reading of the date, else our own (it gives up on "Seg, 24 Set 2018 …")."""
+def _prevailing_zone(parsed: feedparser.FeedParserDict) -> tzinfo:
+    """The zone the feed's dates state most often, UTC if none states one.
+
+    A date without a zone ("Sat, Dec 16 2023 02:02:33 PM" next to "… 00:58:40 -0500") is most
+    likely on the same publisher's clock as its neighbours.
+    """
+    offsets = Counter(
+        zone.utcoffset(None)
+        for element in [parsed.feed, *parsed.entries]
+        for field in ("published", "updated")
+        if (zone := stated_zone(element.get(field)))
+    )
+    return timezone(offsets.most_common(1)[0][0]) if offsets else UTC
+
+
+def _date(raw: feedparser.FeedParserDict, field: str, zone: tzinfo) -> datetime | None:
+    """feedparser's UTC reading of the date, else our own (zoneless dates in `zone`).
+
+    Ours first for AM/PM, which feedparser ignores; it also reads dates feedparser gives up on
+    ("Seg, 24 Set 2018 …").
+    """
+    text = raw.get(field)
+    if has_twelve_hour_clock(text) and (ours := parse_date(text, zone)):
+        return ours
     parsed_time: time.struct_time | None = raw.get(f"{field}_parsed")
     if parsed_time:
         try:
             return datetime(*parsed_time[:6], tzinfo=UTC)
         except (TypeError, ValueError):
             pass
-    return parse_date(raw.get(field))
+    return parse_date(text, zone)
 
 
 def _text(element: feedparser.FeedParserDict, field: str) -> str:
@@ -219,12 +245,12 @@ def _authors(raw: feedparser.FeedParserDict) -> list[str]:
     return unique([plain_text(name) for name in names] or [plain_text(raw.get("author", ""))])
 
 
-def _entry(raw: feedparser.FeedParserDict, base_url: str, kind: str) -> FeedEntry | None:
+def _entry(raw: feedparser.FeedParserDict, base_url: str, kind: str, zone: tzinfo) -> FeedEntry | None:
     # FeedBurner rewrites links through its tracker and keeps the publisher's URL in origLink.
     url = absolute_http_url(raw.get("feedburner_origlink") or raw.get("link"), base_url)
     if not url:
         return None
-    published, updated = _date(raw, "published"), _date(raw, "updated")
+    published, updated = _date(raw, "published", zone), _date(raw, "updated", zone)
     if published is None and kind in ("rss", "rdf"):
         # RSS 1.0 dates items only with dc:date, which feedparser files under "updated".
         published = updated

@@ -190,3 +190,14 @@ def test_rss_titles_are_markup_only_when_they_look_like_html():
         "Styling with <style>, scoped",
         "Release notes: faster builds & Beyoncé",
     ]
+
+
+def test_am_pm_dates_honour_the_marker_and_the_feed_zone():
+    feed = parse_feed(read("twelve_hour_clock.rss"), url="https://metro.example.com/rss")
+    # No zone written: the one the channel's other dates state (-0500).
+    assert [entry.published for entry in feed.entries] == [
+        datetime(2023, 12, 16, 19, 2, 33, tzinfo=UTC),
+        datetime(2023, 12, 16, 5, 10, tzinfo=UTC),
+        datetime(2023, 12, 16, 8, 15, tzinfo=UTC),
+        datetime(2023, 12, 17, 5, 58, 40, tzinfo=UTC),
+    ]

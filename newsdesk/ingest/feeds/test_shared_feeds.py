@@ -109,3 +109,9 @@ def test_washington_post_news_sitemap(shared_data):
 def test_feedburner_links_give_the_publisher_url(shared_data):
     jn = parse(shared_data / "feeds", "rss-parser/encoding.rss")
     assert all(entry.url.startswith("https://www.jn.pt/") for entry in jn.entries)
+
+
+def test_nbc_new_york_am_pm_date_is_in_the_channel_zone(shared_data):
+    nbc = parse(shared_data / "feeds", "feed-rs/rss_2.0_nbcny.xml")
+    # "Sat, Dec 16 2023 02:02:33 PM", no zone; the channel's other dates say -0500.
+    assert nbc.entries[0].published == datetime(2023, 12, 16, 19, 2, 33, tzinfo=UTC)
