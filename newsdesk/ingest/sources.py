@@ -26,6 +26,8 @@ from newsdesk.models import Feed, Source
 log = logging.getLogger(__name__)
 
 MAX_DISCOVERED_FEEDS = 5
+# A host name with a dot, an optional port and path, and no scheme: what people type in a browser.
+BARE_HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(/\S*)?", re.IGNORECASE)
 # Hosts that serve unrelated publishers' feeds: sharing one says nothing about the publisher.
 FEED_SERVICE_HOSTS = frozenset(
     {"feeds.feedburner.com", "feeds2.feedburner.com", "feedproxy.google.com", "feeds.feedblitz.com"}
@@ -115,6 +117,7 @@ def _homepage_of_feed(feed_url: str) -> str:
 
 def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "") -> list[Feed]:
     """Add a feed URL, or every feed a homepage announces with <link rel="alternate">."""
+    url = web_address(url)
     try:
         result = fetcher.get(url)
     except FetchError as error:
@@ -164,6 +167,18 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
     if not feeds:
         raise SourceError(f"no readable feed found at {url}")
     return feeds
+
+
+def web_address(typed: str) -> str:
+    """What an operator typed as an address: a bare host ("example.org/news") means https://."""
+    typed = typed.strip()
+    if BARE_HOST.fullmatch(typed):
+        typed = f"https://{typed}"
+    if urlsplit(typed).scheme not in ("http", "https") or not urlsplit(typed).hostname:
+        raise SourceError(
+            f"{typed!r} is not a web address: give a feed or a homepage, such as https://example.org/"
+        )
+    return typed
 
 
 def import_outlines(outlines: list[OpmlOutline]) -> ImportReport:

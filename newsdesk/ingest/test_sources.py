@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from newsdesk.ingest.feeds import OpmlOutline
-from newsdesk.ingest.sources import import_outlines, source_for
+from newsdesk.ingest.sources import SourceError, import_outlines, source_for, web_address
 from newsdesk.models import Feed, Source
 from newsdesk.pipeline import reset_shared_fetcher
 from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher
@@ -167,3 +167,31 @@ def test_a_name_slugify_drops_takes_its_sites_slug():
     assert source_for("📰", "https://medium.com/@alice")[0].slug == "medium-com-alice"
     assert source_for("📰📰", "http://127.0.0.1:8799/")[0].slug == "127-0-0-1-8799"
     assert source_for("🗞️", "")[0].slug == "source"
+
+
+@pytest.mark.parametrize(
+    "typed, address",
+    [
+        ("example.org", "https://example.org"),
+        (" news.example.org/feed.xml ", "https://news.example.org/feed.xml"),
+        ("127.0.0.1:8799/rss", "https://127.0.0.1:8799/rss"),
+        ("http://example.org/feed", "http://example.org/feed"),
+    ],
+)
+def test_an_address_typed_without_its_scheme_is_https(typed, address):
+    assert web_address(typed) == address
+
+
+@pytest.mark.parametrize(
+    "typed", ["notaurl", "ftp://example.org/feed", "https://", "mailto:news@example.org"]
+)
+def test_what_is_not_a_web_address_is_refused_once_and_plainly(typed):
+    with pytest.raises(SourceError, match="is not a web address") as refused:
+        web_address(typed)
+    assert str(refused.value).count(repr(typed)) == 1
+
+
+def test_sources_list_on_a_new_site_says_how_to_add_some():
+    out = StringIO()
+    call_command("sources", "list", stdout=out)
+    assert "sources add URL" in out.getvalue() and "load-defaults" in out.getvalue()

@@ -35,6 +35,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{done} {feed.source.name}: {feed.url}")
         elif action == "list":
             now = timezone.now()
+            if not Feed.objects.exists():
+                self.stdout.write(
+                    "no feeds yet: `newsdesk sources add URL` or `newsdesk sources load-defaults`"
+                )
             for feed in Feed.objects.select_related("source"):
                 state = (
                     f"disabled: {_one_line(feed.disabled_reason)}"
