@@ -2,9 +2,12 @@
 
 Publishers put it there for search engines, so it is often cleaner than the visible
 page: real author names, exact timestamps, the full-size lead image and sometimes the
-whole body. It is also often broken (trailing commas, raw newlines), so parsing is lenient.
+whole body. It is also often broken (trailing commas, raw newlines), so parsing is lenient,
+and many CMSs HTML-escape strings before writing them into JSON (`Biden&#8217;s`), so
+character references in text fields are decoded.
 """
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -16,6 +19,8 @@ from lxml.html import HtmlElement
 ARTICLE_TYPES = frozenset({"BlogPosting", "LiveBlogPosting", "Report", "WebPage"})
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f]")
 TRAILING_COMMA = re.compile(r",\s*([}\]])")
+# Only complete references: html.unescape alone also reads "&not" in "&nothing" as "¬".
+CHARACTER_REFERENCE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
 
 
 @dataclass
@@ -69,9 +74,13 @@ def _is_article(obj: dict) -> bool:
     return any(name.endswith("Article") for name in types) or bool(types & ARTICLE_TYPES)
 
 
+def _unescape(text: str) -> str:
+    return CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group()), text)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        return value.strip()
+        return _unescape(value).strip()
     if isinstance(value, list) and value:
         return _text(value[0])
     if isinstance(value, dict):
@@ -106,7 +115,7 @@ def _image_url(value: Any) -> str:
 
 def _keywords(value: Any) -> list[str]:
     items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else []
-    return [item.strip() for item in items if isinstance(item, str) and item.strip()]
+    return [_unescape(item).strip() for item in items if isinstance(item, str) and item.strip()]
 
 
 def _page_url(obj: dict) -> str:

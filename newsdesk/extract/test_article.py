@@ -162,3 +162,17 @@ def test_parse_datetime(value, expected):
     assert parsed == expected
     if parsed is not None:
         assert parsed.tzinfo is not None
+
+
+def ferry_page(head: str = "", *, drop: str = "") -> str:
+    """The OpenGraph-only page with `head` added to its <head> and the line containing `drop` removed."""
+    lines = page("opengraph_only.html").decode().splitlines()
+    html = "\n".join(line for line in lines if not (drop and drop in line))
+    return html.replace("</head>", f"{head}\n</head>")
+
+
+def test_html_escaped_jsonld_headline_is_decoded():
+    headline = '{"@type": "NewsArticle", "headline": "Ferry operator&#8217;s &#x27;new&#x27; timetable"}'
+    article = extract_article(ferry_page(f'<script type="application/ld+json">{headline}</script>'))
+
+    assert article.title == "Ferry operator’s 'new' timetable"
