@@ -141,8 +141,10 @@ def find_article(tree: HtmlElement) -> JsonLdArticle | None:
         return None
     obj = max(candidates, key=_score)
     publisher = obj.get("publisher")
+    # A plain WebPage's name is the <title>, site name and all; the page's other titles are better.
+    name = obj.get("name") if _types(obj) != {"WebPage"} else None
     return JsonLdArticle(
-        headline=_text(obj.get("headline") or obj.get("name")),
+        headline=_text(obj.get("headline") or name),
         body=_text(obj.get("articleBody")),
         authors=_names(obj.get("author") or obj.get("creator")),
         published=_text(obj.get("datePublished") or obj.get("dateCreated")),

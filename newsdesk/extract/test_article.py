@@ -171,6 +171,13 @@ def ferry_page(head: str = "", *, drop: str = "") -> str:
     return html.replace("</head>", f"{head}\n</head>")
 
 
+def test_a_webpage_name_carrying_the_site_name_is_not_the_title():
+    webpage = '{"@type": "WebPage", "name": "Ferry timetable changes from April | Harbour Post"}'
+    article = extract_article(ferry_page(f'<script type="application/ld+json">{webpage}</script>'))
+
+    assert article.title == "Ferry timetable changes from April"
+
+
 def test_html_escaped_jsonld_headline_is_decoded():
     headline = '{"@type": "NewsArticle", "headline": "Ferry operator&#8217;s &#x27;new&#x27; timetable"}'
     article = extract_article(ferry_page(f'<script type="application/ld+json">{headline}</script>'))

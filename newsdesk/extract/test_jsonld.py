@@ -30,3 +30,14 @@ def test_html_escaped_strings_are_decoded():
     assert article.authors == ["Kevin O'Connor"]
     # Only complete references: "&nothing" is text, not "¬hing".
     assert article.keywords == ["Cafés", "Q&A", "Tom&nothing"]
+
+
+def test_a_plain_webpage_name_is_not_a_headline():
+    webpage = {"@type": "WebPage", "name": "Ferry fares rise | Harbour Post", "datePublished": "2024-03-01"}
+    titled_webpage = {**webpage, "headline": "Ferry fares rise"}
+    named_article = {"@type": "NewsArticle", "name": "Ferry fares rise"}
+
+    assert find_article(load_html(page_with(webpage))).headline == ""
+    assert find_article(load_html(page_with(webpage))).published == "2024-03-01"
+    assert find_article(load_html(page_with(titled_webpage))).headline == "Ferry fares rise"
+    assert find_article(load_html(page_with(named_article))).headline == "Ferry fares rise"
