@@ -183,6 +183,45 @@ def stated_zone(text: str | None) -> tzinfo | None:
     return moment.tzinfo if moment else None
 
 
+_BYLINE_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+# "A and B, Financial Times": a comma after the last "and" brings an affiliation, not a co-author.
+_AFFILIATION_AFTER_LIST = re.compile(r"(?:\band\b|&)[^,]*,", re.IGNORECASE)
+_IN_PLACE = re.compile(r"\s+in\s+")
+# Lower-case parts of names ("Michael J. de la Merced"), not counted as words of the name.
+_NAME_PARTICLES = frozenset("al bin da das de del della der di dos du el la le van von y".split())
+
+
+def _looks_like_name(text: str) -> bool:
+    """2-4 capitalised words ending in a surname: not "Staff", "Reuters", "K. L." or "The Conversation"."""
+    words = [word for word in text.split() if word.lower() not in _NAME_PARTICLES]
+    return (
+        2 <= len(words) <= 4
+        and all(word[0].isupper() for word in words)
+        and words[0].lower() != "the"
+        and len(words[-1].replace(".", "")) > 1
+    )
+
+
+def _without_place(part: str) -> str:
+    """A dateline is not part of the name: "David Smith in Washington" is David Smith."""
+    pieces = _IN_PLACE.split(part, maxsplit=1)
+    return pieces[0] if len(pieces) == 2 and pieces[1][:1].isupper() else part
+
+
+def byline_names(byline: str) -> list[str]:
+    """The people one byline names, so each is an author of their own.
+
+    "By Ed Pilkington in Orlando and Jessica Elgot" gives two names; a byline with any part that
+    does not look like a name ("Staff and agencies", "Smith, J.") is kept whole.
+    """
+    byline = _BY.sub("", byline.strip())
+    if _AFFILIATION_AFTER_LIST.search(byline):
+        return [byline]
+    parts = [_without_place(part) for part in _BYLINE_SEPARATOR.split(byline) if part]
+    return parts if parts and all(map(_looks_like_name, parts)) else [byline]
+
+
 def unique(values: list[str]) -> list[str]:
     """Stripped, non-empty, first occurrence kept."""
     seen: dict[str, None] = {}

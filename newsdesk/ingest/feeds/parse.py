@@ -16,6 +16,7 @@ import feedparser
 from .cleaning import (
     absolute_http_url,
     absolute_links_in_html,
+    byline_names,
     clean_text,
     has_twelve_hour_clock,
     parse_date,
@@ -242,7 +243,9 @@ def _image(raw: feedparser.FeedParserDict, base_url: str) -> str:
 
 def _authors(raw: feedparser.FeedParserDict) -> list[str]:
     names = [author.get("name") or author.get("email") or "" for author in raw.get("authors", [])]
-    return unique([plain_text(name) for name in names] or [plain_text(raw.get("author", ""))])
+    # RSS has one <author>/<dc:creator> per item in practice, so co-authors share one byline.
+    bylines = [plain_text(name) for name in names] or [plain_text(raw.get("author", ""))]
+    return unique([name for byline in bylines for name in byline_names(byline)])
 
 
 def _entry(raw: feedparser.FeedParserDict, base_url: str, kind: str, zone: tzinfo) -> FeedEntry | None:

@@ -201,3 +201,20 @@ def test_am_pm_dates_honour_the_marker_and_the_feed_zone():
         datetime(2023, 12, 16, 8, 15, tzinfo=UTC),
         datetime(2023, 12, 17, 5, 58, 40, tzinfo=UTC),
     ]
+
+
+def test_a_byline_of_several_names_gives_one_author_each():
+    feed = parse_feed(read("bylines.rss"), url="https://bylines.example.com/rss")
+    assert [entry.authors for entry in feed.entries] == [
+        ["Gaby Acevedo", "Jessica Cunnington"],
+        ["MANNY FERNANDEZ", "JOHN ELIGON"],
+        ["Ed Pilkington", "Jessica Elgot"],
+        ["Mike Isaac", "Michael J. de la Merced"],
+        ["David Smith"],
+        ["JANE ROE"],
+        # Kept whole: not every part looks like a name, or a comma follows the last "and".
+        ["Staff and agencies"],
+        ["Archer, L. A."],
+        ["Reuters in New York"],
+        ["Rafe Rosner Uddin and Michael Taffe, Financial Times"],
+    ]
