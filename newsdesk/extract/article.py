@@ -255,7 +255,8 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
         modified=parse_datetime(jsonld.modified or _meta(tree, "article:modified_time", "og:updated_time")),
         image=absolute_web_url(image, base_url) or "",
         language=_language(tree, jsonld),
-        site_name=normalise(document.sitename or jsonld.site_name),
+        # trafilatura lets a longer JSON-LD publisher name win, and some Organization names are taglines.
+        site_name=normalise(_meta(tree, "og:site_name") or jsonld.site_name or document.sitename or ""),
         description=normalise(document.description or jsonld.description),
         tags=_unique(jsonld.keywords or document.tags or keywords),
     )

@@ -183,3 +183,15 @@ def test_html_escaped_jsonld_headline_is_decoded():
     article = extract_article(ferry_page(f'<script type="application/ld+json">{headline}</script>'))
 
     assert article.title == "Ferry operator’s 'new' timetable"
+
+
+def test_site_name_is_the_one_the_page_declares_not_an_organisation_tagline():
+    graph = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "NewsArticle", "headline": "Ferry timetable changes from April",'
+        ' "publisher": {"@id": "#org"}},'
+        ' {"@type": "Organization", "@id": "#org", "name": "All the news the harbour needs to know"}]}'
+    )
+    article = extract_article(ferry_page(f'<script type="application/ld+json">{graph}</script>'))
+
+    assert article.site_name == "Harbour Post"
