@@ -6,6 +6,7 @@ layer (`newsdesk.tasks`): in process on the embedded default, on Celery workers 
 
 import logging
 import threading
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 
 # A page that fails this often is shown from its feed entry instead.
 MAX_PAGE_ATTEMPTS = 3
+# A bare day from a page is stored as its midnight UTC; in the publisher's own time zone that
+# day may run from 14 h before that midnight to 36 h after it.
+BARE_DAY_END = timedelta(hours=36)
 
 _fetcher: Fetcher | None = None
 _fetcher_lock = threading.Lock()
@@ -123,7 +127,7 @@ def extract_stage(article_id: str) -> str | None:
     article.tags = _merge_tags(article.tags, extracted.tags)
     if extracted.published and not article.feed_id:
         article.published_at = extracted.published
-    elif extracted.published and extracted.published < article.published_at:
+    elif extracted.published and _page_date_is_earlier(extracted, article.published_at):
         article.published_at = extracted.published
     article.modified_at = extracted.modified
     article.content_hash = content_hash(extracted.text)
@@ -222,6 +226,17 @@ def process_article(article_id: str) -> str | None:
     if final_id is not None:
         enrich_stage(final_id)
     return final_id
+
+
+def _page_date_is_earlier(extracted: ExtractedArticle, feed_time: datetime) -> bool:
+    """An earlier page date corrects the feed's (feeds re-date old items); a bare day must have ended.
+
+    Otherwise a page that only says "2 March" would move a story the feed timed at 21:36 that day
+    to midnight.
+    """
+    if extracted.published_date_only:
+        return extracted.published + BARE_DAY_END <= feed_time
+    return extracted.published < feed_time
 
 
 def _merge_tags(first: list[str], second: list[str]) -> list[str]:

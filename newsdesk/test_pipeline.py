@@ -2,6 +2,8 @@
 
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from newsdesk import pipeline
 from newsdesk.enrich.embeddings import EmbeddingError, default_model_files, reset_embedder
+from newsdesk.extract import ExtractedArticle
 from newsdesk.ingest.fetch import FetchTimeout, HostCoolingDown
 from newsdesk.ingest.sources import add_source, import_opml
 from newsdesk.models import (
@@ -413,3 +416,51 @@ def test_an_install_without_the_bundled_model_still_enriches_articles(monkeypatc
         assert not ArticleEmbedding.objects.exists()
     finally:
         reset_embedder()
+
+
+class PageFetcher:
+    """Answers every URL with the same (unused) body; extract_page is replaced alongside."""
+
+    def get(self, url: str, **_: object) -> SimpleNamespace:
+        return SimpleNamespace(content=b"<html></html>", url=url)
+
+
+# The feed timed the story 02:30 UTC on 2 March: 21:30 on 1 March in New York.
+FEED_TIME = datetime(2024, 3, 2, 2, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("page_date", "date_only", "stored"),
+    [
+        # A page that only gives the day, in UTC or in the publisher's own time zone, keeps the feed's time.
+        (datetime(2024, 3, 2, tzinfo=UTC), True, FEED_TIME),
+        (datetime(2024, 3, 1, tzinfo=UTC), True, FEED_TIME),
+        # A feed that re-dates an old story is corrected by the page, bare day or not.
+        (datetime(2024, 2, 20, tzinfo=UTC), True, datetime(2024, 2, 20, tzinfo=UTC)),
+        (datetime(2024, 3, 1, 20, 5, tzinfo=UTC), False, datetime(2024, 3, 1, 20, 5, tzinfo=UTC)),
+    ],
+)
+@pytest.mark.django_db
+def test_a_page_date_replaces_the_feed_time_only_when_surely_earlier(
+    monkeypatch, page_date, date_only, stored
+):
+    article = pending_article(attempts=0)
+    feed = Feed.objects.create(source=article.source, url="https://harbour.example/feed.xml")
+    Article.objects.filter(id=article.id).update(feed=feed, published_at=FEED_TIME)
+    extracted = ExtractedArticle(
+        url=article.url,
+        canonical_url=article.url,
+        title="Ferry strike",
+        text="The harbour ferry strike ended on Monday.",
+        html="<p>The harbour ferry strike ended on Monday.</p>",
+        published=page_date,
+        published_date_only=date_only,
+    )
+    monkeypatch.setattr(pipeline, "shared_fetcher", PageFetcher)
+    monkeypatch.setattr(pipeline, "extract_page", lambda content, url: extracted)
+
+    extract_stage(article.id)
+
+    article.refresh_from_db()
+    assert article.extraction == ExtractionState.PAGE
+    assert article.published_at == stored

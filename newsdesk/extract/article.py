@@ -44,6 +44,8 @@ class ExtractedArticle:
     html: str
     authors: list[str] = field(default_factory=list)
     published: datetime | None = None
+    # The page gave only a day: `published` is its midnight UTC, not a time the story went out.
+    published_date_only: bool = False
     modified: datetime | None = None
     image: str = ""
     language: str = ""
@@ -73,21 +75,28 @@ class ExtractedArticle:
 
 def parse_datetime(value: str | None) -> datetime | None:
     """A timezone-aware datetime from ISO 8601 or RFC 2822 text; a bare date means midnight UTC."""
+    return _parse_datetime(value)[0]
+
+
+def _parse_datetime(value: str | None) -> tuple[datetime | None, bool]:
+    """parse_datetime, and whether the text gave only a day (so midnight is not a time)."""
     value = (value or "").strip()
     if not value:
-        return None
-    parsed = None
+        return None, False
+    date_only = False
     try:
         parsed = datetime.fromisoformat(value)
+        date_only = "T" not in value.upper() and " " not in value
     except ValueError:
         try:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError):
             try:
                 parsed = datetime.combine(date.fromisoformat(value[:10]), datetime.min.time())
+                date_only = True
             except ValueError:
-                return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+                return None, False
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)), date_only
 
 
 def _meta(tree: HtmlElement, *names: str) -> str:
@@ -97,6 +106,26 @@ def _meta(tree: HtmlElement, *names: str) -> str:
             if value.strip():
                 return value.strip()
     return ""
+
+
+def _microdata(tree: HtmlElement, prop: str) -> str:
+    """The first value of schema.org microdata `prop` (`<time datetime>`, `<meta content>`).
+
+    The first only: teasers of other stories further down may carry the same property.
+    """
+    holders = "//*[contains(concat(' ', normalize-space(@itemprop), ' '), $p)]"
+    values = tree.xpath(f"{holders}/@datetime | {holders}/@content", p=f" {prop} ")
+    return next((value.strip() for value in values if value.strip()), "")
+
+
+def _published(tree: HtmlElement, jsonld: JsonLdArticle, document: Document) -> tuple[datetime | None, bool]:
+    """The first publication time that has a time of day, else the first bare day (flagged date-only).
+
+    trafilatura's date is only ever a day; the page's own markup usually has the time.
+    """
+    values = [jsonld.published, _meta(tree, "article:published_time"), _microdata(tree, "datePublished")]
+    parsed = [result for result in map(_parse_datetime, [*values, document.date]) if result[0]]
+    return next((result for result in parsed if not result[1]), parsed[0] if parsed else (None, False))
 
 
 def _canonical(tree: HtmlElement) -> str:
@@ -242,7 +271,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
     canonical = absolute_web_url(_canonical(tree) or jsonld.url, url) or url or ""
     base_url = url or canonical or None
     image = jsonld.image or document.image or _meta(tree, "og:image", "twitter:image")
-    published = parse_datetime(jsonld.published or _meta(tree, "article:published_time"))
+    published, published_date_only = _published(tree, jsonld, document)
     keywords = _meta(tree, "news_keywords", "keywords").split(",")
     return ExtractedArticle(
         url=url or canonical,
@@ -251,7 +280,8 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
         text="\n\n".join(paragraph for block in blocks for paragraph in block.paragraphs),
         html=_html_of(_with_links_and_images(blocks, all_blocks, linked.body), base_url),
         authors=authors,
-        published=published or parse_datetime(document.date),
+        published=published,
+        published_date_only=published_date_only,
         modified=parse_datetime(jsonld.modified or _meta(tree, "article:modified_time", "og:updated_time")),
         image=absolute_web_url(image, base_url) or "",
         language=_language(tree, jsonld),

@@ -195,3 +195,23 @@ def test_site_name_is_the_one_the_page_declares_not_an_organisation_tagline():
     article = extract_article(ferry_page(f'<script type="application/ld+json">{graph}</script>'))
 
     assert article.site_name == "Harbour Post"
+
+
+def test_microdata_publication_time_beats_a_bare_day():
+    html = ferry_page('<meta name="date" content="2024-03-01">', drop="article:published_time").replace(
+        "<h1>",
+        '<time itemprop="dateModified datePublished" datetime="2024-03-01T21:36+0000">1 March</time><h1>',
+    )
+    article = extract_article(html)
+
+    assert article.published == datetime(2024, 3, 1, 21, 36, tzinfo=UTC)
+    assert not article.published_date_only
+
+
+def test_a_bare_day_is_flagged_date_only():
+    article = extract_article(
+        ferry_page('<meta itemprop="datePublished" content="2024-03-01">', drop="published_time")
+    )
+
+    assert article.published == datetime(2024, 3, 1, tzinfo=UTC)
+    assert article.published_date_only
