@@ -34,6 +34,8 @@ ALLOWED_TAGS = frozenset(
 )
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
 WEB_SCHEMES = frozenset({"http", "https"})
+# What a page's script wrote where it had no URL (src="undefined"): resolved, a broken address.
+PLACEHOLDER_URLS = frozenset({"", "undefined", "null", "none"})
 # Tags whose content is never reader text; everything else unknown is unwrapped, keeping its text.
 DROPPED_WITH_CONTENT = frozenset(
     {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg"}
@@ -58,6 +60,8 @@ def sanitize_html(html: str, base_url: str | None) -> str:
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if (tag, attribute) in {("a", "href"), ("img", "src")}:
+            if value.strip().lower() in PLACEHOLDER_URLS:
+                return None
             return absolute_web_url(value, base_url)
         return value
 

@@ -36,3 +36,16 @@ def test_unknown_tags_are_unwrapped_keeping_text():
     )
     assert "kept" in cleaned and "text" in cleaned and "Title" in cleaned
     assert "<" not in cleaned
+
+
+def test_images_and_links_to_placeholder_addresses_are_dropped():
+    """Scripts that had no URL write "undefined"; resolved, it would be a broken image on our site."""
+    html = (
+        '<p>Before<img src="undefined" alt="x"></p><img src="null"><img src=" None ">'
+        '<p><a href="undefined">text</a></p><img src="pic.jpg">'
+    )
+    cleaned = sanitize_html(html, "https://news.example/a/")
+
+    assert cleaned == (
+        '<p>Before</p><p><a rel="nofollow noopener">text</a></p><img src="https://news.example/a/pic.jpg">'
+    )
