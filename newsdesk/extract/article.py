@@ -272,7 +272,9 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
     base_url = url or canonical or None
     image = jsonld.image or document.image or _meta(tree, "og:image", "twitter:image")
     published, published_date_only = _published(tree, jsonld, document)
-    keywords = _meta(tree, "news_keywords", "keywords").split(",")
+    # trafilatura's tags, like meta keywords, may be one "a,b,c" string; JSON-LD lists are split already.
+    page_tags = document.tags or [_meta(tree, "news_keywords", "keywords")]
+    keywords = jsonld.keywords or [keyword for tags in page_tags for keyword in tags.split(",")]
     return ExtractedArticle(
         url=url or canonical,
         canonical_url=canonical,
@@ -288,5 +290,5 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
         # trafilatura lets a longer JSON-LD publisher name win, and some Organization names are taglines.
         site_name=normalise(_meta(tree, "og:site_name") or jsonld.site_name or document.sitename or ""),
         description=normalise(document.description or jsonld.description),
-        tags=_unique(jsonld.keywords or document.tags or keywords),
+        tags=_unique(keywords),
     )

@@ -215,3 +215,18 @@ def test_a_bare_day_is_flagged_date_only():
 
     assert article.published == datetime(2024, 3, 1, tzinfo=UTC)
     assert article.published_date_only
+
+
+def test_a_comma_joined_tag_string_is_split_but_jsonld_list_items_are_kept_whole():
+    joined = extract_article(
+        ferry_page('<meta property="article:tag" content="Ferries,Island life">', drop="news_keywords")
+    )
+    listed = extract_article(
+        ferry_page(
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "keywords": ["Diversity, equity and inclusion", "Ferries"]}</script>'
+        )
+    )
+
+    assert joined.tags == ["Ferries", "Island life"]
+    assert listed.tags == ["Diversity, equity and inclusion", "Ferries"]
