@@ -16,6 +16,8 @@ from newsdesk.enrich.hashtags.names import (
     MAX_WORDS,
     camel_words,
     hashtag_key,
+    looks_like_code,
+    spelled_as_written,
     split_tag_list,
     to_hashtag,
     words_of,
@@ -84,11 +86,36 @@ def _has_own_capitals(raw: str) -> bool:
     return any(c.isupper() for c in raw) and any(c.islower() for c in raw)
 
 
-def _explicit_candidates(origin: str, tags: Iterable[str], start: int) -> list[Candidate]:
-    candidates = []
-    for position, raw in enumerate(split_tag_list(tags or ())):
+def _publisher_tag_filter(title: str, text: str, source_name: str) -> Callable[[str, str], bool]:
+    """Whether to keep a publisher tag (raw, name).
+
+    One shaped like a code must be named by the title or text; the publisher's own name by the
+    headline (a story about the publisher), otherwise it is only the source, shown last.
+    """
+    source_key = hashtag_key(source_name or "")
+    written: list[str] = []
+
+    def keep(raw: str, name: str) -> bool:
+        if source_key and hashtag_key(name) == source_key:
+            return source_key in _mentioned_keys(title, "")
+        if not looks_like_code(raw):
+            return True
+        if not written:
+            written.extend(f" {spelled_as_written(passage)} " for passage in (title, text))
+        tag = f" {spelled_as_written(raw)} "
+        return any(tag in passage for passage in written)
+
+    return keep
+
+
+def _explicit_candidates(
+    origin: str, tags: Iterable[str], start: int, keep: Callable[[str, str], bool]
+) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    for raw in split_tag_list(tags or ()):
         name = to_hashtag(raw)
-        if name:
+        if name and keep(raw, name):
+            position = len(candidates)
             strength = max(EXPLICIT_FLOOR, EXPLICIT_WEIGHT - EXPLICIT_DECAY * position)
             candidates.append(Candidate(name, {origin: strength}, start + position, _has_own_capitals(raw)))
     return candidates
@@ -97,8 +124,9 @@ def _explicit_candidates(origin: str, tags: Iterable[str], start: int) -> list[C
 def collect_candidates(
     feed_tags: Iterable[str], page_tags: Iterable[str], title: str, text: str, source_name: str
 ) -> list[Candidate]:
-    candidates = _explicit_candidates(FEED, feed_tags, 0)
-    candidates += _explicit_candidates(PAGE, page_tags, len(candidates))
+    keep = _publisher_tag_filter(title, text, source_name)
+    candidates = _explicit_candidates(FEED, feed_tags, 0, keep)
+    candidates += _explicit_candidates(PAGE, page_tags, len(candidates), keep)
     for name, salience in extract_keywords(title, text):
         strength = TEXT_FLOOR + (TEXT_CEILING - TEXT_FLOOR) * salience
         candidates.append(Candidate(name, {TEXT: strength}, len(candidates)))

@@ -37,6 +37,8 @@ _KEY_VALUE = re.compile(r"^[a-z][\w.-]{0,15}[:=]\S")
 _CMS_ID = re.compile(r"^[a-z]{1,12}[_:=]+[\w-]*\d[\w-]*$", re.I)
 _HEX_ID = re.compile(r"^(?=.*\d)(?=.*[a-f])[0-9a-f]{8,}$", re.I)
 _APOSTROPHES = re.compile(r"(?<=\w)['’](?=\w)")
+# A single word this long is glued, a CMS layout or template name ("splitscreenimagerightinset").
+MIN_GLUED_LETTERS = 15
 
 
 @cache
@@ -147,6 +149,27 @@ def to_hashtag(raw: str) -> str | None:
     if not name or is_junk(name) or len(name) > MAX_KEY_LENGTH:
         return None
     return name
+
+
+def looks_like_code(raw: str) -> bool:
+    """A tag shaped like a CMS's code rather than a topic, so only the article naming it makes it one.
+
+    Key-value pairs ("Day: Saturday", "RULES:TRUMP"), one all-capital token ("CLJ", "FRAUD1",
+    "FR-BISV08") and glued words ("splitscreenimagerightinset"); real ones ("NHS",
+    "Mission: Impossible") are named in the story itself.
+    """
+    text = raw.strip().lstrip("#").strip()
+    if ":" in text or "=" in text:
+        return True
+    if " " not in text and any(c.isalpha() for c in text) and not any(c.islower() for c in text):
+        return True
+    return any(_letters(word) >= MIN_GLUED_LETTERS and word[1:].islower() for word in words_of(text))
+
+
+def spelled_as_written(text: str) -> str:
+    """Words of `text` for finding a tag in it: short words keep their case ("US" is not "us")."""
+    words = words_of(text)
+    return " ".join(word if len(word) <= MAX_ACRONYM_LENGTH else word.lower() for word in words)
 
 
 def _is_tracking_word(word: str) -> bool:

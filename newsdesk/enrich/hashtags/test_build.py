@@ -87,9 +87,47 @@ def test_cap_is_respected_and_the_source_is_kept_last(saco_article):
 
 
 def test_a_source_that_is_also_a_topic_is_one_tag_weighed_as_a_topic():
-    hashtags = build_hashtags(feed_tags=["Media", "BBC", "Economy", "Markets"], source_name="BBC", cap=3)
-    assert names_of(hashtags) == ["Media", "BBC", "Economy"]
+    hashtags = build_hashtags(
+        feed_tags=["Media", "BBC", "Economy", "Markets"],
+        title="BBC cuts jobs",
+        source_name="BBC",
+        cap=3,
+    )
+    # A story about the publisher: the headline names it, so it is a topic, confirmed by the headline.
+    assert names_of(hashtags) == ["BBC", "Media", "Economy"]
     assert dict(hashtags)["BBC"] > 0.7
+
+
+def test_the_publishers_own_name_as_a_tag_is_only_the_source_unless_the_headline_names_it():
+    hashtags = build_hashtags(
+        feed_tags=["cnbc", "Housing", "Mortgages"],
+        title="Mortgage demand falls",
+        text="Applications fell, CNBC reported.",
+        source_name="CNBC",
+    )
+    assert names_of(hashtags)[-1] == "CNBC"
+    assert dict(hashtags)["CNBC"] < dict(hashtags)["Mortgages"]
+
+
+def test_tags_shaped_like_codes_are_kept_only_when_the_story_names_them():
+    names = names_of(
+        build_hashtags(
+            feed_tags=[
+                "RSBI:HUMAN-RIGHTS,MTPIX,CLJ,FRAUD1,VOTE,NHS,FR-BISV08",
+                "Day: Saturday",
+                "WC: 2000-2999",
+                "Mission: Impossible",
+                "splitscreenimagerightinset",
+                "Dentists",
+            ],
+            title="NHS dentists: Mission: Impossible?",
+            text="Patients wait months to see a dentist; many never vote on it.",
+        )
+    )
+    assert names[:3] == ["NHS", "MissionImpossible", "Dentists"]
+    for junk in ("RsbiHumanRights", "Mtpix", "CLJ", "Fraud1", "VOTE", "Vote", "DaySaturday", "WC20002999"):
+        assert junk not in names
+    assert "Splitscreenimagerightinset" not in names
 
 
 def test_a_cap_of_one_keeps_the_best_topic_and_zero_keeps_nothing():
