@@ -129,11 +129,10 @@ def test_an_article_moves_to_the_canonical_url_its_page_declares_on_the_same_sit
         assert Article.objects.count() == 4
 
 
-@pytest.mark.django_db
-def test_the_same_text_at_a_second_url_of_one_source_is_dropped():
-    original = harbour_stories()[0]
-    reprint = replace(
-        original,
+def print_version(story):
+    """The same story at a second URL of its publisher, which names no canonical URL."""
+    return replace(
+        story,
         key="harbour:ferry-print",
         path="/print/ferry-timetable",
         canonical_path=None,
@@ -141,6 +140,12 @@ def test_the_same_text_at_a_second_url_of_one_source_is_dropped():
         link_variant="",
         summary="Printable version.",
     )
+
+
+@pytest.mark.django_db
+def test_the_same_text_at_a_second_url_of_one_source_is_dropped():
+    original = harbour_stories()[0]
+    reprint = print_version(original)
     web, publisher = serve(original, reprint)
     with web:
         feed = subscribe(publisher)
@@ -158,14 +163,7 @@ def test_the_same_text_at_a_second_url_of_one_source_is_dropped():
 @pytest.mark.django_db
 def test_comments_and_saves_on_a_dropped_same_text_article_go_to_the_one_kept():
     original = harbour_stories()[0]
-    reprint = replace(
-        original,
-        key="harbour:ferry-print",
-        path="/print/ferry-timetable",
-        canonical_path=None,
-        guid="harbour-gazette-print-ferry-timetable",
-        link_variant="",
-    )
+    reprint = print_version(original)
     web, publisher = serve(original, reprint)
     with web:
         feed = subscribe(publisher)
