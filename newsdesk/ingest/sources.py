@@ -174,7 +174,7 @@ def web_address(typed: str) -> str:
     typed = typed.strip()
     if BARE_HOST.fullmatch(typed):
         typed = f"https://{typed}"
-    if urlsplit(typed).scheme not in ("http", "https") or not urlsplit(typed).hostname:
+    if not typed or _unfetchable(typed):
         raise SourceError(
             f"{typed!r} is not a web address: give a feed or a homepage, such as https://example.org/"
         )
