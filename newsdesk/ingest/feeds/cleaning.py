@@ -183,6 +183,15 @@ def stated_zone(text: str | None) -> tzinfo | None:
     return moment.tzinfo if moment else None
 
 
+def states_no_zone(text: str | None) -> bool:
+    """A readable date written without any zone ("2023-12-16 14:02:33", "Sat, 16 Dec 2023 14:02").
+
+    RFC 822's "-0000" reads as zoneless too, but feeds write it to mean UTC: it counts as a zone.
+    """
+    moment = _read_date(text)
+    return moment is not None and moment.tzinfo is None and "-0000" not in (text or "")
+
+
 _BYLINE_SEPARATOR = re.compile(r"\s*(?:,|&|\band\b)\s*", re.IGNORECASE)
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 # "A and B, Financial Times": a comma after the last "and" brings an affiliation, not a co-author.

@@ -22,6 +22,7 @@ from .cleaning import (
     parse_date,
     plain_text,
     stated_zone,
+    states_no_zone,
     text_as_html,
     unique,
 )
@@ -184,11 +185,11 @@ def _prevailing_zone(parsed: feedparser.FeedParserDict) -> tzinfo:
 def _date(raw: feedparser.FeedParserDict, field: str, zone: tzinfo) -> datetime | None:
     """feedparser's UTC reading of the date, else our own (zoneless dates in `zone`).
 
-    Ours first for AM/PM, which feedparser ignores; it also reads dates feedparser gives up on
-    ("Seg, 24 Set 2018 …").
+    Ours first for AM/PM, which feedparser ignores, and for a date that states no zone, which
+    feedparser reads as UTC; ours also reads dates feedparser gives up on ("Seg, 24 Set 2018 …").
     """
     text = raw.get(field)
-    if has_twelve_hour_clock(text) and (ours := parse_date(text, zone)):
+    if (has_twelve_hour_clock(text) or states_no_zone(text)) and (ours := parse_date(text, zone)):
         return ours
     parsed_time: time.struct_time | None = raw.get(f"{field}_parsed")
     if parsed_time:

@@ -192,15 +192,26 @@ def test_rss_titles_are_markup_only_when_they_look_like_html():
     ]
 
 
-def test_am_pm_dates_honour_the_marker_and_the_feed_zone():
+def test_am_pm_and_zoneless_dates_honour_the_marker_and_the_feed_zone():
     feed = parse_feed(read("twelve_hour_clock.rss"), url="https://metro.example.com/rss")
     # No zone written: the one the channel's other dates state (-0500).
     assert [entry.published for entry in feed.entries] == [
         datetime(2023, 12, 16, 19, 2, 33, tzinfo=UTC),
         datetime(2023, 12, 16, 5, 10, tzinfo=UTC),
         datetime(2023, 12, 16, 8, 15, tzinfo=UTC),
+        datetime(2023, 12, 16, 23, 30, tzinfo=UTC),
+        datetime(2023, 12, 16, 18, 30, tzinfo=UTC),  # "-0000" is how feeds write UTC
         datetime(2023, 12, 17, 5, 58, 40, tzinfo=UTC),
     ]
+
+
+def test_a_zoneless_date_is_utc_when_no_date_of_the_feed_states_a_zone():
+    feed = parse_feed(
+        b"<rss version='2.0'><channel><title>t</title><item><title>a</title><link>https://z.example/a</link>"
+        b"<pubDate>Sat, 16 Dec 2023 18:30:00</pubDate></item></channel></rss>",
+        url="https://z.example/rss",
+    )
+    assert feed.entries[0].published == datetime(2023, 12, 16, 18, 30, tzinfo=UTC)
 
 
 def test_a_byline_of_several_names_gives_one_author_each():
