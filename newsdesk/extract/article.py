@@ -1,6 +1,7 @@
 """Turning one publisher page into an article: body text, safe HTML and metadata."""
 
 import copy
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -29,6 +30,7 @@ HTML_TAGS = {
     "graphic": "img",
 }
 EMPHASIS_TAGS = {"#b": "b", "#i": "i"}
+LONE_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 
 
 class ExtractionError(ValueError):
@@ -152,6 +154,24 @@ def _unique(values: list[str]) -> list[str]:
         if value and value.casefold() not in seen:
             seen[value.casefold()] = value
     return list(seen.values())
+
+
+def _without_stray_prefix(tags: list[str]) -> list[str]:
+    """Tags with a CMS's stray one-letter prefix removed.
+
+    The Washington Times writes "b Politics , b Donald Trump": when half or more of a page's tags
+    start with the same lone consonant and a space, that letter is not part of any of them. Vowels
+    and other scripts' letters are left alone: "a cappella", "y Gobierno", "в Москве" are words.
+    """
+    prefixes = Counter(
+        tag[:2] for tag in tags if len(tag) > 2 and tag[0] in LONE_CONSONANTS and tag[1] == " "
+    )
+    if not prefixes:
+        return tags
+    prefix, count = prefixes.most_common(1)[0]
+    if count * 2 < len(tags):
+        return tags
+    return [tag[2:] if tag.startswith(prefix) else tag for tag in tags]
 
 
 def _figure_before(element: lxml.etree._Element, body_texts: set[str]) -> lxml.etree._Element | None:
@@ -290,5 +310,5 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
         # trafilatura lets a longer JSON-LD publisher name win, and some Organization names are taglines.
         site_name=normalise(_meta(tree, "og:site_name") or jsonld.site_name or document.sitename or ""),
         description=normalise(document.description or jsonld.description),
-        tags=_unique(keywords),
+        tags=_unique(_without_stray_prefix([normalise(keyword) for keyword in keywords])),
     )

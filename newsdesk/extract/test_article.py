@@ -230,3 +230,21 @@ def test_a_comma_joined_tag_string_is_split_but_jsonld_list_items_are_kept_whole
 
     assert joined.tags == ["Ferries", "Island life"]
     assert listed.tags == ["Diversity, equity and inclusion", "Ferries"]
+
+
+def tags_of(keywords: str) -> list[str]:
+    return extract_article(
+        ferry_page(f'<meta name="news_keywords" content="{keywords}">', drop="news_keywords")
+    ).tags
+
+
+def test_a_stray_one_letter_prefix_on_half_the_tags_or_more_is_dropped():
+    assert tags_of("b Politics , b Donald Trump, bocial Issues ") == [
+        "Politics",
+        "Donald Trump",
+        "bocial Issues",
+    ]
+    assert tags_of("b Politics, bocial Issues") == ["Politics", "bocial Issues"]
+    # A vowel may be a word; one tag of three is a name.
+    assert tags_of("a cappella, Choirs") == ["a cappella", "Choirs"]
+    assert tags_of("x Factor, Choirs, Singing") == ["x Factor", "Choirs", "Singing"]
