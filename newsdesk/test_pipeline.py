@@ -49,7 +49,7 @@ def serve(*stories) -> tuple[FixtureWeb, Publisher]:
 
 
 def subscribe(publisher: Publisher) -> Feed:
-    (feed,) = add_source(publisher.feed_urls()[0], shared_fetcher(), name=publisher.name)
+    ((feed, _),) = add_source(publisher.feed_urls()[0], shared_fetcher(), name=publisher.name)
     return feed
 
 

@@ -3,6 +3,7 @@
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -115,7 +116,13 @@ def _homepage_of_feed(feed_url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2]}/{user}"
 
 
-def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "") -> list[Feed]:
+class AddedFeed(NamedTuple):
+    feed: Feed
+    # False when the site already had this feed: the operator is told, nothing changes.
+    new: bool
+
+
+def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "") -> list[AddedFeed]:
     """Add a feed URL, or every feed a homepage announces with <link rel="alternate">."""
     url = web_address(url)
     try:
@@ -141,7 +148,7 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
             raise SourceError(f"none of the feeds {url} announces could be fetched")
         homepage = result.url
 
-    feeds: list[Feed] = []
+    feeds: list[AddedFeed] = []
     for feed_url, content, content_type in candidates:
         try:
             parsed = parse_feed(content, url=feed_url, content_type=content_type)
@@ -154,7 +161,7 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
             source, _ = source_for(
                 name or parsed.title or urlsplit(site).hostname or feed_url, site, explicit_name=bool(name)
             )
-            feed, _ = Feed.objects.get_or_create(
+            feed, created = Feed.objects.get_or_create(
                 url=feed_url,
                 defaults={
                     "source": source,
@@ -163,7 +170,7 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
                     "section": category_from_section(section) or "" if section else "",
                 },
             )
-        feeds.append(feed)
+        feeds.append(AddedFeed(feed, created))
     if not feeds:
         raise SourceError(f"no readable feed found at {url}")
     return feeds

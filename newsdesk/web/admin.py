@@ -138,16 +138,15 @@ class SourceAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = AddSourceByURLForm(request.POST or None)
         if form.is_valid():
-            started = timezone.now()
             try:
                 feeds = add_source(form.cleaned_data["url"], shared_fetcher(), name=form.cleaned_data["name"])
             except SourceError as error:
                 self.message_user(request, f"Nothing added: {error}", messages.ERROR)
             else:
-                for feed in feeds:
-                    done = "Added" if feed.created_at >= started else "Already present"
+                for feed, new in feeds:
+                    done = "Added" if new else "Already present"
                     self.message_user(request, f"{done}: {feed.url} ({feed.source.name})", messages.SUCCESS)
-                return redirect("admin:newsdesk_source_change", feeds[0].source_id)
+                return redirect("admin:newsdesk_source_change", feeds[0].feed.source_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -23,15 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "add":
-            started = timezone.now()
             try:
                 feeds = add_source(
                     options["url"], shared_fetcher(), name=options["name"], section=options["section"]
                 )
             except SourceError as error:
                 raise CommandError(str(error)) from error
-            for feed in feeds:
-                done = "added" if feed.created_at >= started else "already present"
+            for feed, new in feeds:
+                done = "added" if new else "already present"
                 self.stdout.write(f"{done} {feed.source.name}: {feed.url}")
         elif action == "list":
             now = timezone.now()
