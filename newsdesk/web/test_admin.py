@@ -101,10 +101,12 @@ def test_a_source_is_added_by_its_homepage_with_the_feeds_it_announces(admin_cli
     assert add_by_url in admin_client.get(reverse("admin:newsdesk_source_changelist")).content.decode()
     with FixtureWeb([publisher]):
         response = admin_client.post(add_by_url, {"url": publisher.url("/"), "name": "Gazette"}, follow=True)
+        again = admin_client.post(add_by_url, {"url": publisher.url("/"), "name": "Gazette"}, follow=True)
     feed = Feed.objects.get()
     assert (feed.url, feed.source.name) == (publisher.feed_urls()[0], "Gazette")
     assert response.redirect_chain == [(reverse("admin:newsdesk_source_change", args=[feed.source_id]), 302)]
     assert [str(m) for m in response.context["messages"]] == [f"Added: {feed.url} (Gazette)"]
+    assert [str(m) for m in again.context["messages"]] == [f"Already present: {feed.url} (Gazette)"]
 
 
 def test_adding_a_source_by_url_that_has_no_feed_says_why_and_keeps_the_form(admin_client, fresh_fetcher):
