@@ -112,7 +112,7 @@ def fetch_article(self: Task, article_id: str) -> str | None:
 @app.task(acks_late=True, autoretry_for=_transient_errors(), **RETRY_POLICY)
 def enrich_article(article_id: str) -> None:
     from newsdesk.pipeline import enrich_stage
-    from newsdesk.web.cache import bump_content_generation, pages_showing_enrichment
+    from newsdesk.store.generations import bump_content_generation, pages_showing_enrichment
 
     enrich_stage(article_id)
     # Some enrichment writes are bulk updates, which send no model signals; and joining a story

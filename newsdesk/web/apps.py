@@ -9,8 +9,8 @@ class WebConfig(AppConfig):
     verbose_name = "newsdesk web"
 
     def ready(self) -> None:
+        from newsdesk.store.generations import connect_invalidation_signals
         from newsdesk.web.accounts.actions import connect_operator_email_verification
-        from newsdesk.web.cache import connect_invalidation_signals
         from newsdesk.web.ops.metrics import connect_task_counters
 
         connect_invalidation_signals()

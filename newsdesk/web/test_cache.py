@@ -9,17 +9,11 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from newsdesk.models import Article, RelatedArticle, Story
+from newsdesk.store import generations
+from newsdesk.store.generations import bump_content_generation, content_generations, pages_showing_enrichment
 from newsdesk.testing.redis import redis_available, redis_server
 from newsdesk.testing.services import require
-from newsdesk.web import cache as page_cache_module
-from newsdesk.web.cache import (
-    CACHE_HEADER,
-    PageCacheMiddleware,
-    bump_content_generation,
-    cached_page,
-    content_generations,
-    pages_showing_enrichment,
-)
+from newsdesk.web.cache import CACHE_HEADER, PageCacheMiddleware, cached_page
 from newsdesk.web.pages.article_page import article_aside
 from newsdesk.web.testing import make_article, make_source
 
@@ -249,13 +243,13 @@ def test_the_middleware_passes_signed_in_readers_and_other_pages_through(page_ca
 def test_another_process_bump_is_seen_within_a_second_not_on_every_request(monkeypatch, tmp_path):
     generation_file = tmp_path / "generation"
     clock = [1000.0]
-    monkeypatch.setattr(page_cache_module.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(generations.time, "monotonic", lambda: clock[0])
     with override_settings(CACHES=LOCAL_CACHE, NEWSDESK_CONTENT_GENERATION_FILE=str(generation_file)):
         before = content_generations(["site"])
         generation_file.write_text("42")  # another process's bump
-        clock[0] += page_cache_module.GENERATION_FILE_REREAD_SECONDS / 2
+        clock[0] += generations.GENERATION_FILE_REREAD_SECONDS / 2
         assert content_generations(["site"]) == before
-        clock[0] += page_cache_module.GENERATION_FILE_REREAD_SECONDS
+        clock[0] += generations.GENERATION_FILE_REREAD_SECONDS
         assert content_generations(["site"]) == (42,)
         bump_content_generation()  # this process's own bump shows at once
         assert content_generations(["site"]) != (42,)

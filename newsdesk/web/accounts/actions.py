@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from newsdesk.models import Comment, ModerationAction
+from newsdesk.store.generations import bump_on_commit
 from newsdesk.web.accounts.lib import clean_display_name, deleted_reader, is_deleted_reader, profile_of
-from newsdesk.web.cache import bump_on_commit
 
 
 def set_display_name(user: AbstractBaseUser, raw_name: str) -> str:

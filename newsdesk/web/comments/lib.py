@@ -140,7 +140,7 @@ def attach_comment_counts(articles: Iterable[Article], stories: Iterable[Story] 
     """Give each article and story on a page of cards its public `comment_count`, in one query.
 
     The count is as fresh as the page: every comment change bumps the site's content generation
-    (web/cache.py), and listings are cached under it.
+    (store/generations.py), and listings are cached under it.
     """
     articles, stories = list(articles), list(stories)
     counts = comment_counts([article.pk for article in articles], [story.pk for story in stories])

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.models import BannedWord, Comment, ModerationAction
+from newsdesk.store.generations import bump_on_commit
 from newsdesk.web.accounts.lib import profile_of
-from newsdesk.web.cache import bump_on_commit
 from newsdesk.web.moderation.lib import DEFAULT_SUSPENSION_DAYS, MAX_SUSPENSION_DAYS, SUSPENSION_DAYS_RULE
 
 COMMENT_ACTIONS = ("approve", "hide", "delete")

@@ -11,7 +11,8 @@ from django.utils.translation import get_language
 from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag
 from newsdesk.models.sources import DisplayPolicy
-from newsdesk.web.cache import SITE, cached_fragment
+from newsdesk.store.generations import SITE
+from newsdesk.web.cache import cached_fragment
 from newsdesk.web.pages.stories import more_on_this_story
 
 # Search engines and link previews cut descriptions around here.
