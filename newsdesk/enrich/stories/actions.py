@@ -15,6 +15,7 @@ three small statements: no member vectors or titles are read per article. Other 
 import math
 import threading
 import time
+from bisect import insort
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import replace
@@ -174,13 +175,13 @@ class StoryCache:
         kept = self.settings.members_kept
         for start in range(0, len(rows), LOAD_CHUNK):
             chunk = rows[start : start + LOAD_CHUNK]
-            members: dict[int, list[tuple[str, str, int]]] = {row[0]: [] for row in chunk}
-            for story_id, article_id, title, source_id in (
+            members: dict[int, list[tuple[str, str, int, datetime]]] = {row[0]: [] for row in chunk}
+            for story_id, article_id, title, source_id, published in (
                 Article.objects.filter(story_id__in=list(members))
                 .order_by("published_at", "id")
-                .values_list("story_id", "id", "title", "source_id")
+                .values_list("story_id", "id", "title", "source_id", "published_at")
             ):
-                members[story_id].append((article_id, title, source_id))
+                members[story_id].append((article_id, title, source_id, published))
             vectors = load_vectors([m[0] for listed in members.values() for m in listed[-kept:]])
             for key, centroid, count, first, last, version in chunk:
                 listed = members[key]
@@ -200,6 +201,7 @@ class StoryCache:
                     size=len(listed),
                     term_counts=Counter(term for m in listed for term in title_terms(m[1])),
                     members=deque(newest),
+                    times=[m[3].timestamp() for m in listed],  # in publication order already
                     item_ids=[m[0] for m in listed],
                     sources={str(m[2]) for m in listed},
                 )
@@ -347,6 +349,7 @@ def _attach(article: Article, item: StoryItem | None, state: StoryState, cache: 
     else:  # a copy without a vector: it counts, but does not move the centroid
         state.size += 1
         state.item_ids.append(article.id)
+        insort(state.times, article.published_at.timestamp())
         state.first = min(state.first, article.published_at.timestamp())
         state.last = max(state.last, article.published_at.timestamp())
         state.sources.add(str(article.source_id))

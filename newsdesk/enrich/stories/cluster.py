@@ -16,8 +16,10 @@ evaluation) and the database step (`newsdesk.enrich.stories.actions`), which bui
 
 import math
 import re
+from bisect import bisect_left, insort
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from heapq import merge
 
 import numpy as np
 
@@ -108,6 +110,9 @@ class StoryState:
     size: int = 0
     term_counts: Counter = field(default_factory=Counter)
     members: deque = field(default_factory=deque)  # (item id, vector), newest last
+    # Every member's publication time, sorted: an article arriving out of order is "moments after"
+    # the story only if some member went out moments before or after it, not anywhere in its span.
+    times: list[float] = field(default_factory=list)
     item_ids: list[str] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     # Derived from the fields above, cached because every article scores many stories.
@@ -135,6 +140,7 @@ class StoryState:
         self.vector_sum = self.vector_sum + item.vector
         self.first, self.last = min(self.first, item.published), max(self.last, item.published)
         self.size += 1
+        insort(self.times, item.published)
         self.term_counts.update(item.terms)
         self.members.append((item.id, item.vector))
         while len(self.members) > members_kept:
@@ -149,6 +155,13 @@ class StoryState:
         if when < self.first:
             return self.first - when
         return max(0.0, when - self.last)
+
+    def burst_gap(self, when: float) -> float:
+        """Seconds between `when` and the nearest member's publication (the span's edge if none is known)."""
+        if not self.times:
+            return self.gap(when)
+        after = bisect_left(self.times, when)
+        return min(abs(when - self.times[i]) for i in (after - 1, after) if 0 <= i < len(self.times))
 
     def representative(self) -> str | None:
         """The kept member closest to the centroid: the headline that best stands for the story."""
@@ -187,7 +200,8 @@ def story_score(
     content = content_score(item, story, terms, settings)
     if not settings.burst_bonus:
         return content
-    return content * (1 + settings.burst_bonus * 2 ** (-story.gap(item.published) / settings.burst_half_life))
+    burst_gap = story.burst_gap(item.published)
+    return content * (1 + settings.burst_bonus * 2 ** (-burst_gap / settings.burst_half_life))
 
 
 def best_story(
@@ -361,6 +375,7 @@ def merge_into(target: StoryState, source: StoryState, members_kept: int) -> Non
     target.vector_sum = target.vector_sum + source.vector_sum
     target.first, target.last = min(target.first, source.first), max(target.last, source.last)
     target.size += source.size
+    target.times = list(merge(target.times, source.times))
     target.term_counts.update(source.term_counts)
     target.members = deque([*target.members, *source.members][-members_kept:])
     target.item_ids.extend(source.item_ids)

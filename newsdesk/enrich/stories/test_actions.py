@@ -171,6 +171,19 @@ def test_an_article_older_than_the_cache_still_joins_its_story():
 
 
 @pytest.mark.django_db
+def test_a_story_loaded_from_the_database_knows_when_each_member_went_out():
+    first = publish("gazette", HARBOUR[0], 0)
+    last = publish("courier", HARBOUR[1], 180)
+    for article in (first, last):
+        assert cluster(article) is not None
+    actions.reset_story_cache()  # another process: the story is rebuilt from its rows
+
+    state = actions._story_cache().open.states[Article.objects.get(id=last.id).story_id]
+    assert state.times == [first.published_at.timestamp(), last.published_at.timestamp()]
+    assert state.burst_gap((NOON + timedelta(minutes=90)).timestamp()) == 90 * 60
+
+
+@pytest.mark.django_db
 def test_the_database_step_groups_a_stream_exactly_as_the_in_memory_clusterer():
     rng = np.random.default_rng(7)
     topics = rng.normal(size=(4, 384))

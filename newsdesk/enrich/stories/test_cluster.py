@@ -85,6 +85,24 @@ def test_the_burst_bonus_joins_an_article_arriving_seconds_after_a_story_and_not
     assert hour_later != story
 
 
+def test_an_article_arriving_out_of_order_inside_a_long_story_gets_no_burst_bonus():
+    """Crawls deliver out of publication order: inside a story's span is not "moments after" it."""
+    weakly_related = axis(0.3, np.sqrt(1 - 0.09))
+
+    def long_story() -> tuple[StoryClusterer, int]:
+        clusterer = StoryClusterer()
+        story = clusterer.add(item("s1", "Harbour gates fail", 0, axis(1)))
+        assert clusterer.add(item("s2", "Harbour gates still shut", 3, axis(1))) == story
+        return clusterer, story
+
+    # Published between the two, an hour and a half from each: as unrelated as an hour later.
+    clusterer, story = long_story()
+    assert clusterer.add(item("s3", "Quay flooded", 1.5, weakly_related)) != story
+    # Seconds from a member, it is in that member's burst wherever it falls in the span.
+    clusterer, story = long_story()
+    assert clusterer.add(item("s3", "Quay flooded", 3 - 5 / HOUR, weakly_related)) == story
+
+
 # Centroids alone decide, so the geometry of the axis vectors says what joins and what merges.
 CONVERGING = replace(NO_BURST, join_threshold=0.7, lexical_weight=0.0, merge_threshold=0.7, closest_members=1)
 
