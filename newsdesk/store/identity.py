@@ -68,6 +68,17 @@ def canonicalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+def without_tracking(url: str) -> str:
+    """`url` as given, less its tracking parameters (utm_source, fbclid, ...): the address a link
+    should send a reader to. Unlike `canonicalize_url` it changes nothing else, since a publisher's
+    server may care about a trailing slash or the order of parameters."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = [pair for pair in parts.query.split("&") if not _is_tracking(pair.split("=", 1)[0])]
+    return urlunsplit(parts._replace(query="&".join(pairs)))
+
+
 def article_id(canonical_url: str) -> str:
     """The article id: 32 hex digits of md5 over the canonical URL."""
     return hashlib.md5(canonical_url.encode("utf-8")).hexdigest()

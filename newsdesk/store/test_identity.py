@@ -1,6 +1,6 @@
 import pytest
 
-from newsdesk.store.identity import article_id, canonicalize_url, content_hash
+from newsdesk.store.identity import article_id, canonicalize_url, content_hash, without_tracking
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,16 @@ def test_content_hash_ignores_case_space_and_punctuation():
 
 def test_content_hash_is_empty_for_short_texts():
     assert content_hash("Too short to identify an article.") == ""
+
+
+@pytest.mark.parametrize(
+    "given, link",
+    [
+        ("https://ex.com/a/?utm_source=rss&utm_medium=feed", "https://ex.com/a/"),
+        ("https://ex.com/a?id=7&fbclid=x&b=2", "https://ex.com/a?id=7&b=2"),
+        ("https://ex.com/A/b/", "https://ex.com/A/b/"),
+        ("https://ex.com/a?b=2&a=1#part", "https://ex.com/a?b=2&a=1#part"),
+    ],
+)
+def test_a_link_to_the_original_loses_tracking_parameters_and_nothing_else(given, link):
+    assert without_tracking(given) == link

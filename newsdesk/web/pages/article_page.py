@@ -12,6 +12,7 @@ from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag
 from newsdesk.models.sources import DisplayPolicy
 from newsdesk.store.generations import SITE
+from newsdesk.store.identity import without_tracking
 from newsdesk.web.cache import cached_fragment
 from newsdesk.web.pages.stories import more_on_this_story
 
@@ -113,6 +114,7 @@ def article_context(article: Article, canonical_url: str) -> dict:
         "hashtags": hashtags,
         "category_label": article.get_category_display(),
         "canonical_url": canonical_url,
+        "original_url": without_tracking(article.url),
         "meta_description": summary,
         "json_ld": news_article_json_ld(article, canonical_url, summary, hashtags),
     }

@@ -73,6 +73,14 @@ def test_home_lists_latest_and_category_sections(client, source):
 # --- article
 
 
+def test_read_the_original_links_the_publishers_page_without_its_feed_tracking(client, source):
+    article = make_article(
+        source, "Quay reopens", text="Body.", url="https://harbour.example/quay/?utm_source=rss&id=4"
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<a class="button" href="https://harbour.example/quay/?id=4" rel="noopener"' in html
+
+
 def test_article_page_shows_the_story(client, source):
     article = make_article(
         source,
