@@ -26,6 +26,11 @@ LENGTH_BUDGET = 1.05
 MIN_ANSWER_MATCH = 0.12
 
 Vector = dict[str, float]
+# How questions are phrased, not what they are about: "How much profit?" asks about profit.
+QUESTION_WORDS = frozenset(
+    """much many long far often big kind sort happen happened happening mean means meant know tell
+    explain exactly really please think thing things""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,11 @@ class SentenceSpace:
         top = max(totals, default=0.0)
         return [total / top for total in totals] if top else totals
 
-    def vector_of(self, text: str) -> Vector:
-        # Words the article never uses get the rarest weight: they still count when shared.
+    def question_vector(self, question: str) -> Vector:
+        # Words the article never uses get the rarest weight, so a question about something else
+        # finds no sentence; the words every question is made of ("how much") are not counted.
         rare = math.log(len(self.sentences) + 1)
-        terms = Counter(content_terms(text))
+        terms = Counter(content_terms(question, also_drop=QUESTION_WORDS))
         return unit_vector(terms, {t: self.idf.get(t, rare) for t in terms})
 
 
@@ -129,7 +135,7 @@ def answer(question: str, sentences: list[Sentence], count: int = ANSWER_SENTENC
     if not sentences:
         return []
     space = SentenceSpace.of(sentences)
-    question_vector = space.vector_of(question)
+    question_vector = space.question_vector(question)
     if not question_vector:
         return []
     matches = [cosine(question_vector, vector) for vector in space.vectors]

@@ -66,6 +66,23 @@ def test_ask_finds_the_supporting_sentence_and_its_paragraph():
     assert "fear months of roadworks" in fear[0].text and fear[0].paragraph == "p-4"
 
 
+def test_ask_reads_how_much_as_the_question_not_its_subject():
+    document = Document.of(
+        title="Harbour company results",
+        text=(
+            "The harbour company posted a profit of 3.4 million euros for the year.\n\n"
+            "Its chief executive said ferry traffic had grown strongly since the spring.\n\n"
+            "Profit rose by a fifth, helped by the new cargo terminal and lower fuel costs.\n\n"
+            "The board will meet in March to decide on a dividend for shareholders.\n\n"
+            "Unions have asked for a share of the profit to go to dock workers.\n\n"
+            "The company also plans to hire forty staff at the terminal next year."
+        ),
+    )
+    found = extractive.answer("How much profit?", document.sentences)
+    assert found and "3.4 million euros" in found[0].text
+    assert extractive.answer("How much did profits rise?", document.sentences)
+
+
 def test_ask_returns_nothing_when_the_article_does_not_say():
     assert extractive.answer("Who won the football final?", tram().sentences) == []
     assert extractive.answer("???", tram().sentences) == []

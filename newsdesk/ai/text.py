@@ -148,9 +148,52 @@ def _comparable(text: str) -> str:
     return " ".join(WORD.findall(text.casefold()))
 
 
+# Irregular past forms of verbs news reports with, so "rose" answers "did it rise?".
+IRREGULAR_VERBS = {
+    past: verb
+    for verb, forms in {
+        "rise": "rose risen",
+        "fall": "fell fallen",
+        "grow": "grew grown",
+        "win": "won",
+        "lose": "lost",
+        "pay": "paid",
+        "sell": "sold",
+        "buy": "bought",
+        "leave": "left",
+        "meet": "met",
+        "hold": "held",
+        "take": "took taken",
+        "give": "gave given",
+        "speak": "spoke spoken",
+        "choose": "chose chosen",
+        "shake": "shook shaken",
+        "break": "broke broken",
+        "steal": "stole stolen",
+        "drive": "drove driven",
+        "fly": "flew flown",
+        "begin": "began begun",
+        "run": "ran",
+        "build": "built",
+        "spend": "spent",
+        "send": "sent",
+        "lead": "led",
+        "seek": "sought",
+        "fight": "fought",
+        "catch": "caught",
+        "teach": "taught",
+        "find": "found",
+        "strike": "struck",
+        "shoot": "shot",
+    }.items()
+    for past in forms.split()
+}
+
+
 def stem(word: str) -> str:
-    """A light English suffix stripper: enough to match "rates" with "rate" and "rising" with "rise"."""
+    """A light English stemmer: enough to match "rates" with "rate", "rising" and "rose" with "rise"."""
     word = word.removesuffix("'s")
+    word = IRREGULAR_VERBS.get(word, word)
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("ly", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
@@ -160,10 +203,10 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
-def content_terms(text: str) -> list[str]:
-    """Stemmed words that carry meaning (no stopwords, no single letters)."""
+def content_terms(text: str, also_drop: frozenset[str] = frozenset()) -> list[str]:
+    """Stemmed words that carry meaning (no stopwords, none of `also_drop`, no single letters)."""
     words = (w.casefold().replace("’", "'") for w in WORD.findall(text))
-    return [stem(w) for w in words if w not in STOPWORDS and len(w) > 1]
+    return [stem(w) for w in words if w not in STOPWORDS and w not in also_drop and len(w) > 1]
 
 
 def word_count(text: str) -> int:
