@@ -42,6 +42,9 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 # After nh3 the markup is normalised, so these simple patterns are exact.
 IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+# Every image needs an alt for screen readers: one the publisher left out becomes empty (the
+# image's caption, when there is one, describes it in the text).
+IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
 EMPTY_BLOCK = re.compile(r"<(p|li|figcaption|h[2-6]|blockquote)>\s*</\1>")
 
 
@@ -75,5 +78,10 @@ def sanitize_html(html: str, base_url: str | None) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     )
-    cleaned = IMAGE_WITHOUT_SOURCE.sub("", cleaned)
+    cleaned = with_image_alts(IMAGE_WITHOUT_SOURCE.sub("", cleaned))
     return EMPTY_BLOCK.sub("", cleaned).strip()
+
+
+def with_image_alts(cleaned_html: str) -> str:
+    """Sanitised HTML whose images all carry an alt, empty where the publisher gave none."""
+    return IMAGE_WITHOUT_ALT.sub('<img alt=""', cleaned_html)

@@ -30,6 +30,17 @@ def test_images_keep_only_web_sources_and_alt():
     assert cleaned == expected + "</figure>"
 
 
+def test_an_image_without_alt_gets_an_empty_one():
+    cleaned = sanitize_html(
+        '<p>Text</p><img src="/pier.jpg"><img alt="Quay" src="/quay.jpg">', "https://n.example/"
+    )
+
+    assert (
+        cleaned
+        == '<p>Text</p><img alt="" src="https://n.example/pier.jpg"><img alt="Quay" src="https://n.example/quay.jpg">'
+    )
+
+
 def test_unknown_tags_are_unwrapped_keeping_text():
     cleaned = sanitize_html(
         "<div><span>kept</span> <table><tr><td>text</td></tr></table></div><h1>Title</h1>", None
@@ -47,5 +58,5 @@ def test_images_and_links_to_placeholder_addresses_are_dropped():
     cleaned = sanitize_html(html, "https://news.example/a/")
 
     assert cleaned == (
-        '<p>Before</p><p><a rel="nofollow noopener">text</a></p><img src="https://news.example/a/pic.jpg">'
+        '<p>Before</p><p><a rel="nofollow noopener">text</a></p><img alt="" src="https://news.example/a/pic.jpg">'
     )

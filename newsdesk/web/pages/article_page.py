@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from newsdesk.enrich.related import related_articles
+from newsdesk.extract.sanitize import with_image_alts
 from newsdesk.models import Article, ArticleHashtag
 from newsdesk.models.sources import DisplayPolicy
 from newsdesk.store.generations import SITE
@@ -121,8 +122,8 @@ def article_context(article: Article, canonical_url: str) -> dict:
     if not show_full:
         context["excerpt"] = excerpt(article, settings.NEWSDESK_EXCERPT_WORDS)
     elif article.html.strip():
-        # Sanitised by the extractor before it was stored.
-        context["body_html"] = mark_safe(article.html)
+        # Sanitised by the extractor before it was stored (alts added since: older rows lack them).
+        context["body_html"] = mark_safe(with_image_alts(article.html))
     else:
         context["body_paragraphs"] = paragraphs(article.text) or paragraphs(article.description)
     return context
