@@ -61,6 +61,7 @@ def too_many_requests_json(result: RateResult) -> JsonResponse:
         f"retry after {result.retry_after} s.",
     )
     response["Retry-After"] = str(result.retry_after)
+    response["RateLimit-Remaining"] = "0"
     return response
 
 

@@ -79,7 +79,7 @@ def test_over_the_rate_limit_is_a_json_429_with_retry_after(get_json):
     assert statuses == [200, 200, 200]
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "rate_limited"
-    assert int(refused["Retry-After"]) >= 1
+    assert int(refused["Retry-After"]) >= 1 and refused["RateLimit-Remaining"] == "0"
     assert refused["Cache-Control"] == "no-store"
     # Counted per address: another client is unaffected.
     assert get_json(ARTICLES, headers={"x-forwarded-for": "203.0.113.8"}).status_code == 200

@@ -65,6 +65,9 @@ def test_the_story_page_shows_every_version_and_the_source_count(client, harbour
     assert "3 sources" in page
     for article in timeline:
         assert article.get_absolute_url() in page
+        # The timeline says which clock its times are on.
+        assert f'<time datetime="{article.published_at.isoformat()}">' in page
+        assert article.published_at.strftime("%d-%m-%Y %H:%M UTC</time>") in page
     assert "copy of the" in page
     assert client.get(reverse("story", args=[story.id + 1000])).status_code == 404
 

@@ -64,6 +64,7 @@ def test_home_lists_latest_and_category_sections(client, source):
     make_article(source, "Cup final tonight", category="sports")
     make_article(source, "Rates held", category="business", age=timedelta(hours=2))
     html = client.get(reverse("home")).content.decode()
+    assert '<h1 class="visually-hidden">' in html and html.count("<h1") == 1
     assert "Cup final tonight" in html and "Rates held" in html
     assert f'href="{reverse("category", args=["sports"])}">Sports</a>\n    </h2>' in html
     assert "Harbour Times" in html
@@ -238,6 +239,9 @@ def test_hashtag_in_other_case_redirects_to_the_canonical_name(client, source):
     response = client.get("/en/hashtag/timesofindia/?page=1")
     assert response.status_code == 301
     assert response["Location"] == "/en/hashtag/TimesOfIndia/?page=1"
+    # Typed with its "#", as the API also takes it.
+    response = client.get("/en/hashtag/%23timesofindia/")
+    assert (response.status_code, response["Location"]) == (301, "/en/hashtag/TimesOfIndia/")
 
 
 def test_unknown_hashtag_is_404(client):

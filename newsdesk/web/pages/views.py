@@ -92,7 +92,7 @@ def article(request: HttpRequest, article_id: str) -> HttpResponse:
 
 
 def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
-    found = get_object_or_404(Hashtag, key=tag.lower())
+    found = get_object_or_404(Hashtag, key=tag.removeprefix("#").lower())
     if tag != found.name:
         target = found.get_absolute_url()
         if request.GET:
