@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 from newsdesk.ai.features import PanelRequest, cache_key_for
 from newsdesk.ai.providers import ExtractiveProvider
 from newsdesk.models import AIResult, Story
+from newsdesk.store.actions import rekey_article
 from newsdesk.web.testing import make_article, make_source
 
 BODY_HTML = (
@@ -62,6 +63,18 @@ def test_without_javascript_a_question_renders_the_article_with_linked_quotes(cl
     assert quotes[0].get("href") == "#p-2"
     assert "due to start next spring" in quotes[0].text_content()
     assert tree.xpath("//*[@id='p-2']")[0].text_content().startswith("Construction of the tram line")
+
+
+@pytest.mark.parametrize("view", ["ai_article", "ai_article_stream"])
+def test_the_panel_of_a_moved_article_follows_it(client, article, view):
+    old_id = article.id
+    moved = rekey_article(article, "https://harbour.example/2024/tram-line")
+
+    response = client.get(reverse(view, args=[old_id]), {"feature": "summary"})
+
+    assert response.status_code == 301
+    assert response["Location"] == reverse(view, args=[moved.id]) + "?feature=summary"
+    assert client.get(reverse(view, args=["0" * 32])).status_code == 404
 
 
 def test_reader_text_is_escaped(client, article):

@@ -4,7 +4,7 @@ import json
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
@@ -13,11 +13,12 @@ from newsdesk.models import Article
 from newsdesk.models.sources import DisplayPolicy
 from newsdesk.web.aipanel.limits import compute_refusal
 from newsdesk.web.pages.article_page import article_aside, article_context
+from newsdesk.web.pages.redirects import moved_article
 from newsdesk.web.templatetags.newsdesk_ai import EXCERPT_ONLY, ai_result
 
 
-def _article(article_id: str) -> Article:
-    return get_object_or_404(Article.objects.select_related("source"), id=article_id)
+def _article(article_id: str) -> Article | None:
+    return Article.objects.select_related("source").filter(id=article_id).first()
 
 
 def _parse(request: HttpRequest, article: Article) -> PanelRequest:
@@ -42,6 +43,8 @@ def _article_page(request: HttpRequest, article: Article, status: int = 200, **p
 @require_GET
 def article_panel(request: HttpRequest, article_id: str) -> HttpResponse:
     article = _article(article_id)
+    if article is None:
+        return moved_article(request, article_id, "ai_article")
     try:
         panel_request = _parse(request, article)
     except PanelError as error:
@@ -74,6 +77,8 @@ def _events(article: Article, panel_request: PanelRequest) -> Iterator[str]:
 def article_stream(request: HttpRequest, article_id: str) -> HttpResponse:
     """Server-sent events: `delta` pieces of text while a model writes, then the rendered `result`."""
     article = _article(article_id)
+    if article is None:
+        return moved_article(request, article_id, "ai_article_stream")
     try:
         panel_request = _parse(request, article)
     except PanelError as error:

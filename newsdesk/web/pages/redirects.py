@@ -7,13 +7,19 @@ the old address are already out (shared by readers, given out by our own RSS fee
 
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
+from django.urls import reverse
 
 from newsdesk.models import ArticleRedirect, StoryRedirect
 
 
-def moved_article(request: HttpRequest, article_id: str) -> HttpResponsePermanentRedirect:
-    moved = ArticleRedirect.objects.select_related("article").filter(old_id=article_id).first()
-    return _redirect(request, moved.article if moved else None)
+def moved_article(
+    request: HttpRequest, article_id: str, view_name: str = "article"
+) -> HttpResponsePermanentRedirect:
+    """The article page, or another page of the article (its AI panel), at the article's new id."""
+    moved = ArticleRedirect.objects.filter(old_id=article_id).values_list("article_id", flat=True).first()
+    if moved is None:
+        raise Http404("no such article")
+    return _to(request, reverse(view_name, args=[moved]))
 
 
 def merged_story(request: HttpRequest, story_id: int) -> HttpResponsePermanentRedirect:
@@ -24,7 +30,10 @@ def merged_story(request: HttpRequest, story_id: int) -> HttpResponsePermanentRe
 def _redirect(request: HttpRequest, target: Model | None) -> HttpResponsePermanentRedirect:
     if target is None:
         raise Http404("no such page")
-    url = target.get_absolute_url()
+    return _to(request, target.get_absolute_url())
+
+
+def _to(request: HttpRequest, url: str) -> HttpResponsePermanentRedirect:
     if request.GET:
         url += "?" + request.GET.urlencode()
     return HttpResponsePermanentRedirect(url)

@@ -341,3 +341,12 @@ def test_hashtag_pagination(client, settings, source):
     make_article(source, "Flood tide story", hashtags=("Tide",))
     second = client.get(reverse("hashtag", args=["Tide"]), {"page": 2}).content.decode()
     assert "Ebb tide story" in second and "Flood tide story" not in second
+    assert "← Newer</a>" in second
+
+
+def test_search_results_page_by_relevance_not_by_age(client, settings, source):
+    settings.NEWSDESK_PAGE_SIZE = 1
+    make_article(source, "Ebb tide story", text="The tide turned.", age=timedelta(hours=2))
+    make_article(source, "Flood tide story", text="The tide rose.")
+    first = client.get("/en/search", {"q": "tide"}).content.decode()
+    assert "Next →</a>" in first and "Older" not in first

@@ -160,6 +160,7 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "query": query,
+            "ranked": True,  # pages follow relevance, not time: "next", not "older"
             "heading": f"Results for “{query}”" if query else "Search",
             "page_title": f"Search: {query}" if query else "Search",
             "empty_text": "No stories match every word of your search."
