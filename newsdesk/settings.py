@@ -339,6 +339,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_SIGNUP_FORM_CLASS = "newsdesk.web.accounts.forms.DisplayNameSignupForm"
 # Bots fill every field; people never see this one.
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_FORMS = {"signup": "newsdesk.web.accounts.signup.ReaderSignupForm"}
 ACCOUNT_USER_DISPLAY = "newsdesk.web.accounts.lib.display_name"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ALLAUTH_TRUSTED_PROXY_COUNT = NEWSDESK_TRUSTED_PROXY_COUNT

@@ -52,7 +52,12 @@ def test_signup_needs_the_emailed_link_before_login(client):
 
 
 @pytest.mark.django_db
-def test_signup_honeypot_creates_no_account(client):
+def test_signup_honeypot_creates_no_account_and_is_hidden_from_screen_readers(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert re.search(
+        r'<input[^>]*name="website"[^>]*aria-hidden="true"|<input[^>]*aria-hidden="true"[^>]*name="website"',
+        page,
+    )
     signup(client, "bot@example.org", website="https://spam.example")
     assert not User.objects.filter(email="bot@example.org").exists()
     assert not mail.outbox
