@@ -2,10 +2,12 @@
 
 The index itself is defined in search_index.py; these queries must
 stay in step with it. Readers type anything, so their text never reaches the
-engine's query syntax: SQLite gets quoted words, PostgreSQL websearch_to_tsquery.
+engine's query syntax: it is parsed here (words, "phrases", -exclusions, `or`) and written
+again, as quoted terms for SQLite and as plain words for PostgreSQL's websearch_to_tsquery.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
@@ -94,30 +96,77 @@ POSTGRES_RANKING = f"""
 """
 
 
-def query_words(query: str) -> list[str]:
-    """The words of a reader's query, stripped of anything a search engine could read as syntax."""
-    return re.findall(r"\w+", query)[:MAX_QUERY_WORDS]
+# A term of a reader's query: a word or a "quoted phrase", "-" before it (after a space) excluding it.
+QUERY_TERM = re.compile(r'(?P<exclude>(?:^|(?<=\s))-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>\w+))')
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Articles with every `required` term and none of the `excluded` ones; a term is a word or a phrase."""
+
+    required: tuple[tuple[str, ...], ...]
+    excluded: tuple[tuple[str, ...], ...] = ()
+
+
+def parse_query(query: str) -> list[Alternative]:
+    """A reader's query as web search engines read it: every word, "a phrase", -excluded, `or` between.
+
+    Only words survive (no engine syntax gets through), at most MAX_QUERY_WORDS of them; an
+    alternative with nothing required is dropped, as a search cannot start from exclusions.
+    """
+    groups: list[tuple[list, list]] = [([], [])]
+    budget = MAX_QUERY_WORDS
+    for match in QUERY_TERM.finditer(query):
+        words = tuple(re.findall(r"\w+", match["phrase"] if match["phrase"] is not None else match["word"]))
+        words = words[:budget]
+        if not words:
+            continue
+        budget -= len(words)
+        if match["word"] and words[0].lower() == "or" and not match["exclude"]:
+            groups.append(([], []))
+            continue
+        groups[-1][1 if match["exclude"] else 0].append(words)
+        if budget <= 0:
+            break
+    return [Alternative(tuple(required), tuple(excluded)) for required, excluded in groups if required]
 
 
 def fts5_match_expression(query: str) -> str:
-    """An FTS5 MATCH string that requires every word, each one quoted so `AND (` or `"` is plain text,
-    except that `or` between words means either side: PostgreSQL's websearch_to_tsquery reads a
-    reader's query so, and both databases must find the same articles. "" when no word is left."""
-    groups: list[list[str]] = [[]]
-    for word in query_words(query):
-        if word.lower() == "or":
-            groups.append([])
-        else:
-            groups[-1].append(f'"{word}"')
-    alternatives = [" ".join(group) for group in groups if group]
+    """An FTS5 MATCH string for `parse_query(query)`: each term quoted, so `AND (` or `NEAR` is plain
+    text, and PostgreSQL's websearch_to_tsquery reads the same query the same way. "" when nothing
+    is required."""
+
+    def quoted(term: tuple[str, ...]) -> str:
+        return '"' + " ".join(term) + '"'
+
+    alternatives = [
+        " ".join(map(quoted, alternative.required))
+        + "".join(f" NOT {quoted(term)}" for term in alternative.excluded)
+        for alternative in parse_query(query)
+    ]
     if len(alternatives) == 1:
         return alternatives[0]
     return " OR ".join(f"({alternative})" for alternative in alternatives)
 
 
+def websearch_expression(query: str) -> str:
+    """`parse_query(query)` written again for websearch_to_tsquery: only words and its operators."""
+
+    def written(term: tuple[str, ...]) -> str:
+        return f'"{" ".join(term)}"' if len(term) > 1 else term[0]
+
+    return " or ".join(
+        " ".join(
+            [*map(written, alternative.required), *(f"-{written(term)}" for term in alternative.excluded)]
+        )
+        for alternative in parse_query(query)
+    )
+
+
 def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]:
-    """Articles matching every word of `query`, best and newest first; [] for an empty query."""
-    if not query_words(query) or limit <= 0:
+    """Articles matching `query` (every word, "phrases", -exclusions, `or`), best and newest first;
+    [] when it requires nothing."""
+    if not parse_query(query) or limit <= 0:
         return []
     # The site's clock rather than the database's, so "recent" means the same in every query.
     now = timezone.now()
@@ -125,7 +174,7 @@ def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]
         match = fts5_match_expression(query)
         ids = _sqlite_search(match, now, limit, offset) if match else []
     elif connection.vendor == "postgresql":
-        ids = _postgres_search(" ".join(query_words(query)), now, limit, offset)
+        ids = _postgres_search(websearch_expression(query), now, limit, offset)
     else:
         raise NotImplementedError(f"full-text search is not built for {connection.vendor}")
     found = Article.objects.select_related("source").defer("html").in_bulk(ids)

@@ -112,8 +112,28 @@ def test_index_follows_updates_and_deletes(source):
     assert search_articles("resigned", limit=10, offset=0) == []
 
 
-def test_fts5_expression_quotes_every_word():
-    assert fts5_match_expression('rates "AND ( hike') == '"rates" "AND" "hike"'
+def test_fts5_expression_quotes_every_term():
+    assert fts5_match_expression('rates "AND ( hike') == '"rates" "AND hike"'
+    assert fts5_match_expression('"central bank" -"interest rates" or ecb') == (
+        '("central bank" NOT "interest rates") OR ("ecb")'
+    )
+    # A hyphen inside a word joins it; only one after a space excludes.
+    assert fts5_match_expression("covid-19 -vaccine") == '"covid" "19" NOT "vaccine"'
+
+
+def test_quoted_phrases_and_excluded_words_on_every_database(source):
+    make_article(source, "Central bank holds", text="The central bank held interest rates.")
+    make_article(source, "Bank of the central valley", text="A bank opened in the central valley.")
+    make_article(source, "Bank profits", text="The bank reported record profits.")
+
+    def found(query: str) -> list[str]:
+        return sorted(titles(search_articles(query, limit=10, offset=0)))
+
+    assert found('"central bank"') == ["Central bank holds"]
+    assert found("bank -profits") == ["Bank of the central valley", "Central bank holds"]
+    assert found('bank -"interest rates" -valley') == ["Bank profits"]
+    # Exclusions alone are no search.
+    assert found("-bank") == []
 
 
 def test_a_corrected_date_moves_the_article_in_the_ranking(source):

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from django.http import QueryDict
 
 from newsdesk.models import Category
-from newsdesk.store.search import query_words
+from newsdesk.store.search import parse_query
 from newsdesk.web.api.http import ApiError
 from newsdesk.web.pages.views import MAX_QUERY_LENGTH
 
@@ -208,7 +208,7 @@ def article_query(params: QueryDict) -> ArticleQuery:
 def _search_words(q: str) -> str:
     if len(q) > MAX_QUERY_LENGTH:
         raise bad_parameter("q", f"at most {MAX_QUERY_LENGTH} characters")
-    if not query_words(q):
+    if not parse_query(q):
         raise bad_parameter("q", "give words to search for")
     return q.strip()
 

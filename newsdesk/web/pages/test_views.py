@@ -350,3 +350,4 @@ def test_search_results_page_by_relevance_not_by_age(client, settings, source):
     make_article(source, "Flood tide story", text="The tide rose.")
     first = client.get("/en/search", {"q": "tide"}).content.decode()
     assert "Next →</a>" in first and "Older" not in first
+    assert "-word to leave a word out" in first
