@@ -57,7 +57,6 @@ def poll_feed(feed: Feed, fetcher: Fetcher) -> PollOutcome:
 
     outcome.status = result.status
     feed.last_status = result.status
-    feed.etag, feed.last_modified = result.etag or feed.etag, result.last_modified or feed.last_modified
     if result.not_modified:
         outcome.not_modified = True
         _record_feed_success(feed, new_entries=0, entry_times=[])
@@ -68,8 +67,12 @@ def poll_feed(feed: Feed, fetcher: Fetcher) -> PollOutcome:
         entries = list(parsed.entries) + _child_sitemap_entries(parsed, fetcher, feed)
     except FeedParseError as error:
         outcome.error = str(error)
+        # The validators of a body we could not read would make the next poll a 304, and a
+        # 304 a success: ask for the whole body again until it is a feed.
+        feed.etag = feed.last_modified = ""
         _record_feed_error(feed, str(error), status=result.status)
         return outcome
+    feed.etag, feed.last_modified = result.etag or feed.etag, result.last_modified or feed.last_modified
 
     if parsed.warnings:
         log.info("feed %s parsed with warnings: %s", feed.url, "; ".join(parsed.warnings))

@@ -1,9 +1,10 @@
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.utils import timezone
 
-from newsdesk.ingest.fetch import FetchTimeout, HostCoolingDown
+from newsdesk.ingest.fetch import FetchResult, FetchTimeout, HostCoolingDown
 from newsdesk.ingest.poll import poll_feed
 from newsdesk.models import Feed, FetchFailure, Source
 
@@ -46,3 +47,36 @@ def test_a_request_that_failed_still_counts(feed: Feed):
     outcome = poll_feed(feed, RefusingFetcher(FetchTimeout(feed.url, "Server sent nothing for 10 s")))
     feed.refresh_from_db()
     assert outcome.error and feed.consecutive_errors == 3 and FetchFailure.objects.count() == 1
+
+
+class ConditionalServer:
+    """Serves `body` with an ETag and answers 304 to a request that sends it back."""
+
+    def __init__(self, body: bytes, content_type: str) -> None:
+        self.body, self.content_type, self.etags_sent = body, content_type, []
+
+    def get(self, url: str, *, etag: str = "", **_: object) -> FetchResult:
+        self.etags_sent.append(etag)
+        headers = httpx.Headers({"content-type": self.content_type})
+        if etag == '"v1"':
+            return FetchResult(url, 304, headers, b"", etag, "", not_modified=True)
+        return FetchResult(url, 200, headers, self.body, '"v1"', "", not_modified=False)
+
+
+def test_an_unreadable_feed_keeps_failing_instead_of_turning_into_an_unchanged_one(feed: Feed):
+    """An HTML page where the feed should be: its ETag must not make the next poll a 304 "success"."""
+    server = ConditionalServer(b"<!doctype html><html><body><p>Our new site</p></body></html>", "text/html")
+    first, second = poll_feed(feed, server), poll_feed(feed, server)
+    feed.refresh_from_db()
+    assert first.error and second.error and not second.not_modified
+    assert server.etags_sent == ["", ""]
+    assert feed.consecutive_errors == 4 and "HTML" in feed.last_error
+
+
+def test_a_readable_feed_is_asked_for_conditionally(feed: Feed):
+    rss = b"<rss version='2.0'><channel><title>t</title><item><title>a</title><link>https://harbour.example/a</link></item></channel></rss>"
+    server = ConditionalServer(rss, "application/rss+xml")
+    first, second = poll_feed(feed, server), poll_feed(feed, server)
+    feed.refresh_from_db()
+    assert not first.error and second.not_modified and server.etags_sent == ["", '"v1"']
+    assert feed.consecutive_errors == 0
