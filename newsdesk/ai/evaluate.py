@@ -42,8 +42,36 @@ def _scores(pairs: list[tuple[str, str]], scorer) -> dict:
     }
 
 
+def read_rows(path: Path) -> list[dict]:
+    """The labelled articles. A bad line stops the evaluation, naming the file and line: skipped,
+    it would change the metrics unnoticed."""
+    rows = []
+    with Path(path).open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ValueError(f"{path}:{number}: not UTF-8 text") from error
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as error:
+                raise ValueError(f"{path}:{number}: not JSON ({error})") from error
+            if not isinstance(row, dict) or "id" not in row or not _has_strings(row, "text", "summary"):
+                raise ValueError(
+                    f'{path}:{number}: expected an object with an "id", and "text" and "summary" strings'
+                )
+            rows.append(row)
+    return rows
+
+
+def _has_strings(row: dict, *keys: str) -> bool:
+    return all(isinstance(row.get(key), str) for key in keys)
+
+
 def evaluate_summaries(path: Path) -> dict:
-    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_rows(path)
     rows.sort(key=lambda row: str(row["id"]))
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     ours = [(row["summary"], summary_of(row.get("title", ""), row["text"])) for row in rows]

@@ -55,3 +55,22 @@ def test_several_sets_are_reported_by_name(data_root, monkeypatch):
             str(data_root / "stories" / "headlines-dev.csv"): {"items": "headlines-dev.csv"},
         }
     }
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        (b"{not json", "not JSON"),
+        (b"\xff", "not UTF-8 text"),
+        (
+            b'{"id": 2, "text": "No summary."}',
+            'expected an object with an "id", and "text" and "summary" strings',
+        ),
+    ],
+)
+def test_a_bad_line_in_a_summary_set_names_the_file_and_line(tmp_path, line, error):
+    data = tmp_path / "summaries.jsonl"
+    good = json.dumps({"id": 1, "title": "Tram", "text": "A tram. It is new.", "summary": "A tram."})
+    data.write_bytes(good.encode() + b"\n" + line + b"\n")
+    with pytest.raises(CommandError, match=f"^{data}:2: {error}"):
+        call_command("evaluate", "summaries", "--data", str(data))

@@ -75,3 +75,15 @@ def test_keys_are_final_after_a_later_merge(monkeypatch):
     stories = list(cluster_stream(items, embed))
     assert [given_id for given_id, _ in stories] == [1, "b", 3]  # ids come back as given
     assert len({story for _, story in stories}) == 1
+
+
+@pytest.mark.django_db
+def test_the_cluster_command_skips_a_line_that_is_not_utf8(tmp_path, capsys):
+    good = (TESTDATA / "stream.jsonl").read_bytes().splitlines()[:2]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join([good[0], b'{"id": "x", "title": "Caf\xe9"}', good[1]]) + b"\n")
+    with pytest.raises(CommandError, match="1 bad lines"):
+        call_command("cluster", str(path))
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 2
+    assert "in.jsonl:2: skipped: not UTF-8 text (byte 0xe9 at column 26)" in captured.err

@@ -5,25 +5,15 @@ from django.core.management.base import BaseCommand
 
 from newsdesk.enrich.categories import classify_many, section_prior
 from newsdesk.enrich.categories.pooling import StoryPool
-from newsdesk.management.jsonl import BadLines, input_lines
+from newsdesk.management.jsonl import BadLines, Report, input_lines, json_objects
 
 # Lines classified per embedding batch; output follows each batch, so long inputs stream.
 BATCH = 64
 
 
-def read_items(lines: Iterable[str], report) -> Iterator[dict]:
+def read_items(lines: Iterable[str], report: Report) -> Iterator[dict]:
     """Valid items of a JSON-lines stream; a bad line is reported and skipped, never fatal."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError as error:
-            report(number, f"not JSON ({error})")
-            continue
-        if not isinstance(item, dict) or "id" not in item:
-            report(number, 'expected an object with an "id"')
-            continue
+    for number, item in json_objects(lines, report):
         title, text = item.get("title") or "", item.get("text") or ""
         if not isinstance(title, str) or not isinstance(text, str):
             report(number, '"title" and "text" must be strings')
@@ -47,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, input: str, no_pool: bool = False, **options):
         bad = BadLines(input, self.stderr)
-        with input_lines(input) as lines:
+        with input_lines(input, bad) as lines:
             self._categorize(read_items(lines, bad.report), None if no_pool else StoryPool())
         bad.fail_if_any()
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, input: str, **options):
         bad = BadLines(input, self.stderr)
-        with input_lines(input) as lines:
+        with input_lines(input, bad) as lines:
             items = read_items(lines, bad.report)
         if items:
             from newsdesk.enrich.embeddings import get_embedder

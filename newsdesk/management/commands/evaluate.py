@@ -57,7 +57,11 @@ class Command(BaseCommand):
         module = __import__(module_name, fromlist=[function_name])
         results = {}
         for path in sets:
-            metrics = getattr(module, function_name)(path)
+            try:
+                metrics = getattr(module, function_name)(path)
+            except ValueError as error:  # the evaluations' word for a bad data set
+                message = str(error)
+                raise CommandError(message if str(path) in message else f"{path}: {message}") from error
             metrics.pop("per_page", None)
             metrics.pop("per_item", None)
             results[str(path)] = metrics

@@ -1,10 +1,23 @@
 import json
+from collections.abc import Iterable, Iterator
 
 from django.core.management.base import BaseCommand
 
 from newsdesk.ai.llm import LLMError
 from newsdesk.ai.providers import Document, ExtractiveProvider, configured_provider, summary_text
-from newsdesk.management.jsonl import BadLines, input_lines
+from newsdesk.management.jsonl import BadLines, Report, input_lines, json_objects
+
+
+def read_articles(lines: Iterable[str], report: Report) -> Iterator[dict]:
+    """Articles of a JSON-lines stream; a bad line is reported and skipped, never fatal."""
+    for number, row in json_objects(lines, report):
+        if not isinstance(row.get("text"), str):
+            report(number, '"text" must be a string')
+            continue
+        if not isinstance(row.get("title") or "", str):
+            report(number, '"title" must be a string')
+            continue
+        yield row
 
 
 class Command(BaseCommand):
@@ -17,28 +30,18 @@ class Command(BaseCommand):
         parser.add_argument("input", metavar="INPUT.jsonl", help='JSON lines file, or "-" for standard input')
 
     def handle(self, *args, input: str, **options):
-        with input_lines(input) as stream:
-            lines = stream.read().splitlines()
         provider = configured_provider()
         bad = BadLines(input, self.stderr)
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                output = {"id": row.get("id"), "summary": self._summary(row, provider)}
-            except (ValueError, AttributeError, TypeError) as error:  # one bad line must not stop the run
-                bad.report(number, f"not an article object: {error}")
-                output = {"line": number, "error": f"not an article object: {error}"}
-            self.stdout.write(json.dumps(output, ensure_ascii=False))
+        with input_lines(input, bad) as lines:
+            for row in read_articles(lines, bad.report):
+                output = {"id": row["id"], "summary": self._summary(row, provider)}
+                self.stdout.write(json.dumps(output, ensure_ascii=False))
         bad.fail_if_any()
 
     def _summary(self, row: dict, provider) -> str:
-        if not isinstance(row.get("text"), str):
-            raise TypeError('"text" must be a string')
-        document = Document.of(title=str(row.get("title") or ""), text=row["text"])
+        document = Document.of(title=row.get("title") or "", text=row["text"])
         try:
             return summary_text(document, provider)
         except LLMError as error:
-            self.stderr.write(f"{row.get('id')}: {error}; using the extractive summary")
+            self.stderr.write(f"{row['id']}: {error}; using the extractive summary")
             return summary_text(document, ExtractiveProvider())
