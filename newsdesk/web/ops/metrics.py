@@ -5,6 +5,7 @@ seconds, so a scrape of any web process sees the whole site's counts (with Redis
 on the embedded default's per-process cache, each process reports its own).
 """
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -22,6 +23,8 @@ FLUSH_SECONDS = 5.0
 STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 TASK_OUTCOMES = ("succeeded", "failed", "retried")
 PREFIX = "newsdesk:metrics:"
+
+log = logging.getLogger(__name__)
 
 
 class _RequestCounts:
@@ -46,8 +49,14 @@ class _RequestCounts:
         with self.lock:
             pending, self.pending = self.pending, Counter()
             self.flushed_at = time.monotonic()
-        for name, delta in pending.items():
-            increment(name, delta)
+        for name, delta in list(pending.items()):
+            if not increment(name, delta):
+                # The cache is down: keep what is left for the next flush (few keys, bounded by the
+                # URL names), and let the request that carried this flush be answered.
+                with self.lock:
+                    self.pending.update(pending)
+                return
+            del pending[name]
 
 
 _requests = _RequestCounts()
@@ -62,14 +71,23 @@ def flush_request_counts() -> None:
     _requests.flush()
 
 
-def increment(name: str, delta: int = 1) -> None:
-    """Add to a shared counter; never expires, survives concurrent first increments."""
+def increment(name: str, delta: int = 1) -> bool:
+    """Add to a shared counter; never expires, survives concurrent first increments.
+
+    False when the cache could not be reached: counting must never fail a request or a task
+    (/healthz says the cache is down).
+    """
     key = PREFIX + name
     try:
-        cache.incr(key, delta)
-    except ValueError:
-        if not cache.add(key, delta, None):
+        try:
             cache.incr(key, delta)
+        except ValueError:
+            if not cache.add(key, delta, None):
+                cache.incr(key, delta)
+    except Exception as error:  # the backend's own connection errors (redis-py's, ...)
+        log.warning("metrics: counter %s not counted, the cache is unreachable: %s", name, error)
+        return False
+    return True
 
 
 def connect_task_counters() -> None:
@@ -88,9 +106,21 @@ def _task_counter(outcome: str):
     return handler
 
 
+class CountersUnavailable(RuntimeError):
+    """The shared cache holding the counters cannot be reached."""
+
+
+def _from_cache(read, *args):
+    """`read(*args)` on the cache; its backend's connection errors become CountersUnavailable."""
+    try:
+        return read(*args)
+    except Exception as error:
+        raise CountersUnavailable(f"the cache holding the counters is unreachable: {error}") from error
+
+
 def shared_counts(names: list[str]) -> dict[str, int]:
     """The shared counters of these names that exist, in one round trip."""
-    found = cache.get_many([PREFIX + name for name in names])
+    found = _from_cache(cache.get_many, [PREFIX + name for name in names])
     return {key.removeprefix(PREFIX): int(value) for key, value in found.items()}
 
 
@@ -158,10 +188,10 @@ class NewsdeskCollector(Collector):
 
 def database_metrics() -> list:
     """Gauges counted in the database, at most once per NEWSDESK_METRICS_CACHE_SECONDS."""
-    counts = cache.get(PREFIX + "database")
+    counts = _from_cache(cache.get, PREFIX + "database")
     if counts is None:
         counts = _count_database()
-        cache.set(PREFIX + "database", counts, settings.NEWSDESK_METRICS_CACHE_SECONDS)
+        _from_cache(cache.set, PREFIX + "database", counts, settings.NEWSDESK_METRICS_CACHE_SECONDS)
 
     articles = GaugeMetricFamily(
         "newsdesk_articles", "Stored articles, by extraction state.", labels=["extraction"]

@@ -58,10 +58,13 @@ def test_healthz_fails_when_the_cache_server_is_unreachable(client):
     caches = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": nobody_listens}
     }
-    with override_settings(CACHES=caches, MIDDLEWARE=[]):
+    with override_settings(CACHES=caches, NEWSDESK_METRICS_ALLOWED_IPS=["127.0.0.1/32"]):
+        flush_request_counts()  # the site's own middleware counts both requests into that cache
         response = client.get("/healthz")
+        scrape = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"]["ok"] is False
+    assert scrape.status_code == 503 and b"unreachable" in scrape.content
 
 
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)

@@ -9,7 +9,7 @@ from django.urls import get_resolver
 from django.views.decorators.cache import never_cache
 
 from newsdesk.web.ops.health import run_checks
-from newsdesk.web.ops.metrics import render_metrics
+from newsdesk.web.ops.metrics import CountersUnavailable, render_metrics
 from newsdesk.web.ratelimit import client_ip
 
 PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -31,9 +31,12 @@ def metrics(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("metrics are not published to this address\n", content_type="text/plain")
     from newsdesk.tasks import pipeline_task_names
 
-    return HttpResponse(
-        render_metrics(view_labels(), pipeline_task_names()), content_type=PROMETHEUS_CONTENT_TYPE
-    )
+    try:
+        body = render_metrics(view_labels(), pipeline_task_names())
+    except CountersUnavailable as error:
+        # A failed scrape (Prometheus's `up` 0) rather than counters that seem to restart from zero.
+        return HttpResponse(f"{error}\n", status=503, content_type="text/plain")
+    return HttpResponse(body, content_type=PROMETHEUS_CONTENT_TYPE)
 
 
 def metrics_allowed(address: str) -> bool:
