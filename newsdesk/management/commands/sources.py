@@ -2,8 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from newsdesk.ingest.sources import SourceError, add_source, ensure_default_sources
-from newsdesk.models import Feed
+from newsdesk.ingest.feeds import load_default_outlines
+from newsdesk.ingest.sources import SourceError, add_source, import_outlines
+from newsdesk.models import Feed, Source
 from newsdesk.pipeline import shared_fetcher
 
 ERROR_CHARS = 100
@@ -39,11 +40,12 @@ class Command(BaseCommand):
                     "no feeds yet: `newsdesk sources add URL` or `newsdesk sources load-defaults`"
                 )
             for feed in Feed.objects.select_related("source"):
-                state = (
-                    f"disabled: {_one_line(feed.disabled_reason)}"
-                    if feed.disabled_at
-                    else (f"next poll in {max(0, int((feed.next_poll_at - now).total_seconds()))}s")
-                )
+                if feed.disabled_at:
+                    state = f"disabled: {_one_line(feed.disabled_reason)}"
+                elif not feed.source.is_active:
+                    state = "source inactive"  # never polled while so
+                else:
+                    state = f"next poll in {max(0, int((feed.next_poll_at - now).total_seconds()))}s"
                 if feed.consecutive_errors and feed.last_error and not feed.disabled_at:
                     state += f"\tlast error: {_one_line(feed.last_error)}"
                 self.stdout.write(
@@ -51,13 +53,16 @@ class Command(BaseCommand):
                     f"errors={feed.consecutive_errors}\t{state}"
                 )
         else:
-            report = ensure_default_sources()
-            if report is None:
-                self.stdout.write(
-                    "sources already present (or NEWSDESK_LOAD_DEFAULT_SOURCES=0); nothing loaded"
-                )
-            else:
-                self.stdout.write(f"loaded {report.sources_created} sources, {report.feeds_created} feeds")
+            self._load_defaults()
+
+    def _load_defaults(self) -> None:
+        """Asked for by name, so NEWSDESK_LOAD_DEFAULT_SOURCES, which governs only the automatic
+        load at `newsdesk run` (ensure_default_sources), does not apply."""
+        if Source.objects.exists():
+            self.stdout.write("sources already present; nothing loaded")
+            return
+        report = import_outlines(load_default_outlines())
+        self.stdout.write(f"loaded {report.sources_created} sources, {report.feeds_created} feeds")
 
 
 def _one_line(text: str) -> str:
