@@ -18,7 +18,7 @@ from newsdesk.ingest.feeds import (
     load_default_outlines,
     looks_like_feed,
     parse_feed,
-    parse_opml,
+    read_opml,
     write_opml,
 )
 from newsdesk.ingest.fetch import Fetcher, FetchError
@@ -46,6 +46,8 @@ class ImportReport:
     feeds_skipped: int = 0
     # (url, reason) for each outline left out because newsdesk could never fetch its URL.
     rejected_urls: list[tuple[str, str]] = field(default_factory=list)
+    # Why the file could be read only in part ("" when it was whole).
+    problem: str = ""
 
     @property
     def outlines_rejected(self) -> int:
@@ -241,7 +243,10 @@ def _unfetchable(url: str) -> str:
 
 
 def import_opml(content: bytes) -> ImportReport:
-    return import_outlines(parse_opml(content))
+    outlines, problem = read_opml(content)
+    report = import_outlines(outlines)
+    report.problem = problem
+    return report
 
 
 def export_opml() -> str:

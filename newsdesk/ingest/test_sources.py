@@ -195,3 +195,19 @@ def test_sources_list_on_a_new_site_says_how_to_add_some():
     out = StringIO()
     call_command("sources", "list", stdout=out)
     assert "sources add URL" in out.getvalue() and "load-defaults" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_opml_file_broken_part_way_imports_what_it_can_and_says_what_may_be_missing(tmp_path):
+    opml = tmp_path / "hand-edited.opml"
+    opml.write_text(
+        '<opml version="2.0"><body>'
+        '<outline text="Harbour Times" type="rss" xmlUrl="https://harbour.example/feed.xml"/>'
+        "</bodyy>"
+        '<outline text="Valley Courier" type="rss" xmlUrl="https://valley.example/feed.xml"/>'
+        "</body></opml>"
+    )
+    out, err = StringIO(), StringIO()
+    call_command("opml", "import", str(opml), stdout=out, stderr=err)
+    assert out.getvalue().startswith("1 sources and 1 feeds added")
+    assert "not well-formed XML" in err.getvalue() and "may be missing" in err.getvalue()

@@ -5,7 +5,7 @@ Pure functions over bytes: fetching and storing happen elsewhere in ingest.
 
 from .defaults import default_sources_path, load_default_outlines
 from .discover import discover_feed_links
-from .opml import OpmlError, OpmlOutline, parse_opml, write_opml
+from .opml import OpmlError, OpmlOutline, parse_opml, read_opml, write_opml
 from .parse import parse_feed
 from .results import FeedEntry, FeedParseError, HtmlPageError, ParsedFeed
 from .sitemaps import parse_sitemap
@@ -24,6 +24,7 @@ __all__ = [
     "looks_like_feed",
     "parse_feed",
     "parse_opml",
+    "read_opml",
     "parse_sitemap",
     "write_opml",
 ]

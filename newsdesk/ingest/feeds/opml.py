@@ -67,15 +67,23 @@ def _walk(element: etree._Element, folder: str, found: dict[str, OpmlOutline]) -
 
 
 def parse_opml(content: bytes) -> list[OpmlOutline]:
+    return read_opml(content)[0]
+
+
+def read_opml(content: bytes) -> tuple[list[OpmlOutline], str]:
+    """The outlines, and what was wrong with the markup ("" if nothing): a broken file is read as far
+    as it can be, and the outlines after the break may be missing, which the operator must be told."""
     if not content or not content.strip():
         raise OpmlError("the OPML file is empty")
-    root, _ = untrusted_xml(content, "the OPML file", OpmlError)
+    root, problem = untrusted_xml(content, "the OPML file", OpmlError)
     if local_name(root) != "opml":
         raise OpmlError(f"not an OPML file: the root element is <{local_name(root)}>, not <opml>")
     found: dict[str, OpmlOutline] = {}
     bodies = [child for child in root if local_name(child) == "body"]
     _walk(bodies[0] if bodies else root, "", found)
-    return list(found.values())
+    if problem:
+        problem = f"the file is not well-formed XML ({problem}); outlines after that point may be missing"
+    return list(found.values()), problem
 
 
 def write_opml(outlines: Iterable[OpmlOutline], title: str) -> str:

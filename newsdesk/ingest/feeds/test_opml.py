@@ -9,6 +9,7 @@ from newsdesk.ingest.feeds import (
     default_sources_path,
     load_default_outlines,
     parse_opml,
+    read_opml,
     write_opml,
 )
 
@@ -79,3 +80,11 @@ def test_default_sources_ship_with_the_package_and_name_real_publishers():
     assert all(outline.xml_url.startswith("https://") for outline in outlines)
     assert all(outline.html_url.startswith("https://") for outline in outlines)
     assert len({outline.xml_url for outline in outlines}) == len(outlines)
+
+
+def test_a_well_formed_file_reads_without_a_problem_and_a_broken_one_says_where():
+    whole = b'<opml version="2.0"><body><outline text="A" xmlUrl="https://a.example/rss"/></body></opml>'
+    outlines, problem = read_opml(whole)
+    assert [o.xml_url for o in outlines] == ["https://a.example/rss"] and problem == ""
+    outlines, problem = read_opml(whole.replace(b"</body>", b"</bodyy>"))
+    assert "line 1" in problem

@@ -24,6 +24,8 @@ class Command(BaseCommand):
                 f"{report.sources_created} sources and {report.feeds_created} feeds added, "
                 f"{report.feeds_skipped} feeds already present"
             )
+            if report.problem:
+                self.stderr.write(f"warning: {report.problem}")
             if report.rejected_urls:
                 self.stdout.write(
                     f"{report.outlines_rejected} outlines skipped, their URLs cannot be fetched:"
