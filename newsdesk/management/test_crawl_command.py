@@ -29,8 +29,24 @@ def test_a_pass_with_some_failures_says_where_to_look_once(monkeypatch):
 
 
 def test_a_pass_where_every_feed_failed_exits_with_an_error(monkeypatch):
-    with pytest.raises(CommandError, match="every feed failed"):
+    with pytest.raises(CommandError, match="^all 2 polled feeds failed: is this machine offline"):
         run_once(monkeypatch, CrawlReport(feeds_polled=2, feeds_failed=2))
+
+
+def test_one_broken_feed_alone_due_is_not_called_an_offline_machine(monkeypatch):
+    """The healthy feeds were simply not due: one failure says nothing about the network."""
+    out, err = run_once(monkeypatch, CrawlReport(feeds_polled=1, feeds_failed=1))
+    assert "polled 1 feeds (0 unchanged, 1 failed)" in out
+    assert err.strip() == "1 of 1 polled feeds failed: `newsdesk sources list` shows why"
+    assert "offline" not in err
+
+
+@pytest.mark.parametrize("workers", ["-3", "0", "many"])
+def test_workers_must_be_a_positive_number(workers):
+    with pytest.raises(
+        CommandError, match="argument --workers: (must be at least 1|expected a whole number)"
+    ):
+        call_command("crawl", "--once", "--workers", workers)
 
 
 def test_a_pass_with_nothing_due_is_no_error(monkeypatch):

@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from newsdesk.management.arguments import positive
 from newsdesk.models import Article, Source
 from newsdesk.store.actions import articles_to_enrich_again, id_batches
 from newsdesk.tasks import EnrichReport, enrich_again
@@ -18,13 +19,6 @@ def day(value: str) -> datetime:
         return timezone.make_aware(datetime.combine(date.fromisoformat(value), time.min))
     except ValueError as error:
         raise ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from error
-
-
-def positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ArgumentTypeError(f"must be at least 1, got {number}")
-    return number
 
 
 class Command(BaseCommand):
