@@ -18,4 +18,7 @@ class NewsdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from newsdesk.enrich.stories.actions import connect_story_upkeep
+
         post_migrate.connect(_restore_search_index, sender=self)
+        connect_story_upkeep()

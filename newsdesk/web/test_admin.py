@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newsdesk.models import Article, Comment, Feed, FetchFailure, ModerationAction, Source
+from newsdesk.models import Article, Comment, Feed, FetchFailure, ModerationAction, Source, Story
 from newsdesk.pipeline import reset_shared_fetcher
 from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher
 from newsdesk.web.accounts.actions import delete_account
@@ -241,3 +241,24 @@ def test_the_deleted_readers_placeholder_cannot_be_deleted(admin_client):
         {"action": "delete_selected", "_selected_action": [placeholder.pk], "post": "yes"},
     )
     assert Comment.objects.count() == 2 and User.objects.filter(pk=placeholder.pk).exists()
+
+
+def test_deleting_articles_in_the_admin_recounts_their_story(
+    admin_client, db, django_capture_on_commit_callbacks
+):
+    story = Story.objects.create(
+        title="Harbour gates fail", first_published_at=timezone.now(), last_published_at=timezone.now()
+    )
+    kept = make_article(make_source("Harbour Times"), "Harbour gates fail", story=story)
+    gone = make_article(make_source("Valley Courier"), "Gates fail at the harbour", story=story)
+    Story.objects.filter(id=story.id).update(article_count=2, source_count=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:newsdesk_article_changelist"),
+            {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"},
+        )
+
+    story.refresh_from_db()
+    assert not Article.objects.filter(id=gone.id).exists()
+    assert (story.article_count, story.source_count, story.representative_id) == (1, 1, kept.id)

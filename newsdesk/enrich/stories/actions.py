@@ -20,11 +20,13 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import numpy as np
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, QuerySet
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from newsdesk.enrich.stories.cluster import (
@@ -451,6 +453,23 @@ def _vector_of(data: bytes | memoryview | None) -> np.ndarray | None:
 
 def _moment(epoch_seconds: float) -> datetime:
     return datetime.fromtimestamp(round(epoch_seconds, 6), UTC)
+
+
+def connect_story_upkeep() -> None:
+    """Recount an article's story when the article is deleted (by an operator in the admin, or with
+    its source), once the deletion commits: its counts decide the home page's top stories."""
+
+    def article_deleted(sender, instance: Article, **kwargs) -> None:
+        if instance.story_id is not None:
+            transaction.on_commit(partial(_refresh_story_if_kept, instance.story_id))
+
+    post_delete.connect(article_deleted, sender=Article, weak=False, dispatch_uid="newsdesk-story-upkeep")
+
+
+def _refresh_story_if_kept(story_id: int) -> None:
+    story = Story.objects.filter(id=story_id).first()
+    if story is not None:
+        refresh_story(story)
 
 
 def refresh_story(story: Story) -> Story:
