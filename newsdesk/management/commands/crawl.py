@@ -1,16 +1,17 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from newsdesk.management.arguments import positive
+from newsdesk.management.base import DatabaseCommand
 from newsdesk.tasks import crawl_once
 
 # A pass where this many feeds or more were polled and every one failed points at the machine.
 OFFLINE_EVIDENCE = 2
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Poll due feeds and fetch and extract new articles, in this process."
 
     def add_arguments(self, parser):

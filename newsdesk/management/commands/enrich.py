@@ -1,10 +1,11 @@
 from argparse import ArgumentTypeError
 from datetime import date, datetime, time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from newsdesk.management.arguments import positive
+from newsdesk.management.base import DatabaseCommand
 from newsdesk.models import Article, Source
 from newsdesk.store.actions import articles_to_enrich_again, id_batches
 from newsdesk.tasks import EnrichReport, enrich_again
@@ -21,7 +22,7 @@ def day(value: str) -> datetime:
         raise ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from error
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Run stored articles through enrichment again (vector, language, category and its evidence, "
         "hashtags, copies, story, related, summary): after an upgrade, or a change of embedder, "

@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from newsdesk.ingest.feeds import FeedParseError
 from newsdesk.ingest.sources import export_opml, import_opml
+from newsdesk.management.base import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Import sources from OPML, or export them as OPML."
 
     def add_arguments(self, parser):

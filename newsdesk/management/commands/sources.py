@@ -1,16 +1,17 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from newsdesk.ingest.feeds import load_default_outlines
 from newsdesk.ingest.sources import SourceError, add_source, import_outlines
+from newsdesk.management.base import DatabaseCommand
 from newsdesk.models import Feed, Source
 from newsdesk.pipeline import shared_fetcher
 
 ERROR_CHARS = 100
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Add and list publishers' sources and feeds."
 
     def add_arguments(self, parser):
