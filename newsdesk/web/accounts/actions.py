@@ -51,8 +51,10 @@ def verify_operator_email(sender, instance: AbstractBaseUser, created: bool, **k
 
     if not (created and instance.is_superuser and instance.email):
         return
-    if not EmailAddress.objects.filter(email__iexact=instance.email).exists():
-        EmailAddress.objects.create(user=instance, email=instance.email, verified=True, primary=True)
+    # allauth looks addresses up lower-cased ("OP2@Example.org" typed at the console never matched).
+    email = instance.email.lower()
+    if not EmailAddress.objects.filter(email__iexact=email).exists():
+        EmailAddress.objects.create(user=instance, email=email, verified=True, primary=True)
 
 
 def connect_operator_email_verification() -> None:

@@ -184,6 +184,15 @@ def test_nobody_can_take_the_deleted_marker_as_display_name(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["OP2@Example.org", "op2@example.org"])
+def test_an_operator_whose_email_has_capitals_signs_in_as_typed_either_way(client, monkeypatch, typed):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", "--noinput", "--username", "op2", "--email", "OP2@Example.org")
+    response = client.post(reverse("account_login"), {"login": typed, "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"]
+
+
+@pytest.mark.django_db
 def test_an_operator_made_at_the_console_signs_in_on_the_reader_side(client, monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
     call_command("createsuperuser", "--noinput", "--username", "ops", "--email", "ops@example.org")
