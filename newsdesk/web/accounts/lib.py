@@ -40,6 +40,15 @@ def display_name(user: AbstractBaseUser) -> str:
     return chosen or f"Reader {user.pk}"
 
 
+def moderator_name(user: AbstractBaseUser) -> str:
+    """Who acted, for the moderators' own log: the chosen name, else the account's username (an
+    operator made at the console has no display name; "Reader 1" would hide who it was)."""
+    name = display_name(user)
+    if name == f"Reader {user.pk}" and user.get_username():
+        return user.get_username()
+    return name
+
+
 def clean_display_name(raw: str) -> str:
     """Collapse whitespace and drop control characters; the result is still shown escaped.
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import Http404
 
 from newsdesk.models import Article
-from newsdesk.web.accounts.lib import display_name
+from newsdesk.web.accounts.lib import display_name, moderator_name
 from newsdesk.web.comments import lib
 from newsdesk.web.comments.actions import REPORT_REASONS
 from newsdesk.web.comments.forms import HONEYPOT_FIELD
@@ -65,6 +65,12 @@ def attach_comment_counts(articles) -> str:
 def reader_name(user) -> str:
     """The author's display name, as text (the template escapes it)."""
     return display_name(user)
+
+
+@register.filter
+def staff_name(user) -> str:
+    """Who acted, on pages only moderators see."""
+    return moderator_name(user)
 
 
 def _decorate(comment, viewer) -> None:

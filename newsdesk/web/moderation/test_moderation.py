@@ -142,3 +142,14 @@ def test_the_log_costs_the_same_queries_however_many_readers_it_names(client, se
         page = client.get(reverse("moderation_log")).content.decode()
     assert "Reader5" in page and "note 5" in page
     assert len(many_entries) == len(one_entry)
+
+
+def test_the_log_names_an_operator_without_a_display_name_by_username(client, setup, django_user_model):
+    operator = django_user_model.objects.create_superuser("ops", "ops@example.org", "a long pass phrase 42")
+    client.force_login(operator)
+    act(client, setup["comment"], "hide")
+    client.force_login(setup["moderator"])
+    act(client, setup["comment"], "approve")
+
+    page = client.get(reverse("moderation_log")).content.decode()
+    assert "<td>ops</td>" in page and "<td>Mod</td>" in page and f"Reader {operator.pk}" not in page
