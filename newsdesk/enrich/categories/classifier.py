@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 from newsdesk.enrich.categories.model import CategoryModel, shipped_model
-from newsdesk.enrich.categories.pooling import StoryPool
+from newsdesk.enrich.categories.pooling import InputPools
 from newsdesk.models import Category
 
 # Below this probability for its best category an article is "general".
@@ -88,15 +88,16 @@ def classify_many(
     section_priors: list[str] | None = None,
     model: CategoryModel | None = None,
     vectors: np.ndarray | None = None,
-    pool: StoryPool | None = None,
+    pool: InputPools | None = None,
 ) -> list[tuple[str, float]]:
     """(category, confidence) for each (title, text); one embedding batch for all of them.
 
     An item with neither title nor text is general with confidence 0. `vectors` (one row per
     item) are embeddings the caller already has of embedding_text(title, text), made by the
     embedder the weights were learnt on (model.embedder); without them the items are embedded here.
-    With a `pool` (one per stream of batches), each item's evidence is pooled with that of its
-    story's other items in this batch and the earlier ones (see pooling.py).
+    With `pool` (one per input, fed batch after batch), each item's evidence is pooled with that of
+    its story's other items in this batch and the earlier ones, headlines and items with text
+    apart (see pooling.py).
     """
     model = model or shipped_model()
     priors = section_priors or [""] * len(items)
@@ -106,7 +107,8 @@ def classify_many(
         return results
     if pool is not None:
         titles = [items[i][0] or text_for_model(*items[i]) for i in filled]
-        probabilities = pool.pool(titles, vectors, _log(probabilities))
+        titles_only = np.array([not (items[i][1] or "").strip() for i in filled])
+        probabilities = pool.pool(titles, vectors, _log(probabilities), titles_only)
     for row, index in enumerate(filled):
         results[index] = decide(probabilities[row], model.categories, priors[index])
     return results

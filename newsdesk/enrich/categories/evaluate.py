@@ -3,8 +3,8 @@
 PATH is BBC-style articles (.jsonl: id, label, title, text) or aggregator headlines (.csv: TITLE,
 CATEGORY, ...). Headlines are classified from the title alone; a prediction counts when it is
 one of the item's accepted categories (the aggregator's "t" accepts technology and science).
-Items are classified as `newsdesk categorize` classifies them: in batches, pooled by story (the
-set's order stands in for time); `pool=False` scores each item alone.
+Items are classified as `newsdesk categorize` classifies them: in batches of INPUT_BATCH, pooled by
+story (the set's order stands in for time); `pool=False` scores each item alone.
 """
 
 from collections import Counter
@@ -12,17 +12,15 @@ from pathlib import Path
 
 from newsdesk.enrich.categories.classifier import classify_many
 from newsdesk.enrich.categories.datasets import read_labelled
-from newsdesk.enrich.categories.pooling import StoryPool
-
-BATCH = 64
+from newsdesk.enrich.categories.pooling import INPUT_BATCH, InputPools
 
 
 def evaluate_categories(path: Path, *, pool: bool = True) -> dict:
     items = read_labelled(Path(path))
-    stories = StoryPool() if pool else None
+    stories = InputPools() if pool else None
     predictions: list[tuple[str, float]] = []
-    for start in range(0, len(items), BATCH):
-        batch = items[start : start + BATCH]
+    for start in range(0, len(items), INPUT_BATCH):
+        batch = items[start : start + INPUT_BATCH]
         predictions += classify_many([(item.title, item.text) for item in batch], pool=stories)
     hits = [category in item.accepted for item, (category, _) in zip(items, predictions, strict=True)]
     per_label: dict[str, list[bool]] = {}

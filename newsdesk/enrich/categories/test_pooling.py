@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from newsdesk.enrich.categories.pooling import StoryPool, toward_story
+from newsdesk.enrich.categories.pooling import InputPools, StoryPool, toward_story
 
 # Three categories; a story of three headlines whose third (the straggler) leans the wrong way,
 # and an unrelated headline on its own.
@@ -112,7 +112,7 @@ def test_classify_many_pools_a_batch_by_story():
 
     items, vectors = [(t, "") for t in TITLES], _toy_vectors(TITLES)
     alone = classify_many(items, model=_toy_model(), vectors=vectors)
-    pooled = classify_many(items, model=_toy_model(), vectors=vectors, pool=StoryPool())
+    pooled = classify_many(items, model=_toy_model(), vectors=vectors, pool=InputPools())
     assert [c for c, _ in alone] == ["business", "business", "technology", "health"]
     assert [c for c, _ in pooled] == ["business", "business", "business", "health"]
 
@@ -155,3 +155,20 @@ def test_a_long_stream_closes_quiet_stories_and_forgets_them():
         np.testing.assert_allclose(pooled.sum(axis=1), 1.0)
     assert len(pool.clusterer.open) <= STORY_WINDOW_ITEMS + 64
     assert len(pool._log_p) <= 2 * STORY_WINDOW_ITEMS + 64
+
+
+def _pair(cosine: float) -> np.ndarray:
+    """Two unit vectors `cosine` apart."""
+    return np.array([[1.0, 0.0], [cosine, np.sqrt(1 - cosine**2)]], dtype=np.float32)
+
+
+def test_headlines_pool_more_eagerly_than_articles_and_never_with_them():
+    """A bare headline is weak evidence: two of one beat (cosine 0.5, no shared word) pool as
+    headlines, while the same pair with body text stays apart, and headlines never pool with articles."""
+    titles = ["Stocks slide as oil jumps", "Refiners brace for costlier crude"]
+    leaning = np.log(np.array([[0.8, 0.15, 0.05], [0.3, 0.6, 0.1]]))
+    as_headlines = InputPools().pool(titles, _pair(0.5), leaning, np.array([True, True]))
+    as_articles = InputPools().pool(titles, _pair(0.5), leaning, np.array([False, False]))
+    mixed = InputPools().pool(titles, _pair(0.5), leaning, np.array([True, False]))
+    assert best(as_headlines) == ["business", "business"]
+    assert best(as_articles) == best(mixed) == ["business", "technology"]

@@ -13,7 +13,8 @@ held-out numbers: random folds for articles, folds by whole story for headlines 
 story are near-identical), and training without the headlines to score them cross-domain. The
 held-out headlines are also scored pooled by story (pooling.py), both ways the project pools:
 as the pipeline does (in the set's time order, assign.story_category's rule) and as
-`newsdesk categorize` does (one fixed shuffled order, no timestamps, 64-line batches).
+`newsdesk categorize` does (no timestamps, INPUT_BATCH items at a time), in the set's own order
+and in one fixed shuffled order.
 """
 
 import argparse
@@ -35,10 +36,9 @@ if __name__ == "__main__":
 from newsdesk.enrich.categories.assign import STORY_MEMBERS_POOLED  # noqa: E402
 from newsdesk.enrich.categories.classifier import classify_many, decide, log_evidence, text_for_model  # noqa: E402
 from newsdesk.enrich.categories.datasets import LabelledItem, read_aggregator_csv, read_bbc_jsonl  # noqa: E402
-from newsdesk.enrich.categories.evaluate import BATCH  # noqa: E402
 from newsdesk.enrich.categories.lexical import LexicalModel, ngrams  # noqa: E402
 from newsdesk.enrich.categories.model import WEIGHTS_PATH, CategoryModel, fit_partial_labels  # noqa: E402
-from newsdesk.enrich.categories.pooling import POOL_WEIGHT, StoryPool, toward_story  # noqa: E402
+from newsdesk.enrich.categories.pooling import INPUT_BATCH, POOL_WEIGHT, InputPools, toward_story  # noqa: E402
 from newsdesk.enrich.embeddings import embedding_text  # noqa: E402
 from newsdesk.enrich.stories.actions import cluster_settings  # noqa: E402
 from newsdesk.enrich.stories.cluster import StoryClusterer, StoryItem  # noqa: E402
@@ -61,8 +61,8 @@ LEXICAL_SHARE = 1.0
 LEXICAL_SHARE_TITLE = 0.5
 FOLDS = 5
 # The one shuffled order (numpy.random.default_rng seed, one generator over the folds in turn) in
-# which --cv streams each fold's held-out headlines through StoryPool as `newsdesk categorize`
-# would: session 4 measured seeds 0 / 1 / 2 at 0.795 / 0.811 / 0.796 (docs/quality.md).
+# which --cv also feeds each fold's held-out headlines through InputPools as `newsdesk categorize`
+# would (docs/quality.md has other orders).
 CLI_ORDER_SEED = 0
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -225,10 +225,10 @@ def _hits(chosen: Sequence[str], accepted: np.ndarray) -> int:
 
 def pooled_cli_hits(model: CategoryModel, headlines: Examples, order: np.ndarray) -> int:
     """Headlines right when classified as `newsdesk categorize` classifies a file of them in `order`:
-    one StoryPool (no timestamps, order standing for time), batches of BATCH, classify_many."""
-    pool, chosen = StoryPool(), [""] * len(order)
-    for start in range(0, len(order), BATCH):
-        rows = order[start : start + BATCH]
+    one InputPools (no timestamps, order standing for time), batches of INPUT_BATCH, classify_many."""
+    pool, chosen = InputPools(), [""] * len(order)
+    for start in range(0, len(order), INPUT_BATCH):
+        rows = order[start : start + INPUT_BATCH]
         results = classify_many(
             [(headlines.texts[i], "") for i in rows], model=model, vectors=headlines.vectors[rows], pool=pool
         )
@@ -277,7 +277,7 @@ def cross_validate(examples: list[Examples], folds: int = FOLDS) -> dict[str, fl
     article_fold = _folds(articles.groups, folds, seed=1)
     headline_fold = _folds(headlines.groups, folds, seed=2) if headlines else None
     article_hits, headline_hits = [], []
-    cli_hits, pipeline_hits = 0, 0
+    cli_hits, cli_set_order_hits, pipeline_hits = 0, 0, 0
     timed = bool(headlines) and all(t is not None for t in headlines.published)
     cli_order = np.random.default_rng(CLI_ORDER_SEED)
     for fold in range(folds):
@@ -297,6 +297,7 @@ def cross_validate(examples: list[Examples], folds: int = FOLDS) -> dict[str, fl
             headline_hits.append(accuracy(model, headlines, held) * held.sum())
             held_out = headlines.subset(np.flatnonzero(held))
             cli_hits += pooled_cli_hits(model, held_out, cli_order.permutation(len(held_out.texts)))
+            cli_set_order_hits += pooled_cli_hits(model, held_out, np.arange(len(held_out.texts)))
             if timed:
                 pipeline_hits += pooled_pipeline_hits(model, held_out)
     result = {"articles_cv_accuracy": round(sum(article_hits) / len(articles.vectors), 4)}
@@ -307,6 +308,9 @@ def cross_validate(examples: list[Examples], folds: int = FOLDS) -> dict[str, fl
                 pipeline_hits / len(headlines.vectors), 4
             )
         result["headlines_story_cv_accuracy_pooled_cli"] = round(cli_hits / len(headlines.vectors), 4)
+        result["headlines_story_cv_accuracy_pooled_cli_set_order"] = round(
+            cli_set_order_hits / len(headlines.vectors), 4
+        )
         without_headlines = fit([e for e in examples if e.kind != "headlines"])
         result["headlines_cross_domain_accuracy"] = round(accuracy(without_headlines, headlines), 4)
     return result
