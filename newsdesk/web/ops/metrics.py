@@ -216,10 +216,13 @@ def _count_database() -> dict:
 
     by_state = dict(Article.objects.order_by().values_list("extraction").annotate(n=Count("id")))
     by_stage = dict(FetchFailure.objects.order_by().values_list("stage").annotate(n=Count("id")))
+    # A feed of a source the operator switched off is never polled: neither ok nor failing.
+    polled = Q(disabled_at__isnull=True, source__is_active=True)
     feeds = Feed.objects.aggregate(
         disabled=Count("id", filter=Q(disabled_at__isnull=False)),
-        failing=Count("id", filter=Q(disabled_at__isnull=True, consecutive_errors__gt=0)),
-        ok=Count("id", filter=Q(disabled_at__isnull=True, consecutive_errors=0)),
+        inactive=Count("id", filter=Q(disabled_at__isnull=True, source__is_active=False)),
+        failing=Count("id", filter=polled & Q(consecutive_errors__gt=0)),
+        ok=Count("id", filter=polled & Q(consecutive_errors=0)),
     )
     return {
         "articles": {state: by_state.get(state, 0) for state in ExtractionState.values},

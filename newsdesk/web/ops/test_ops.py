@@ -92,6 +92,10 @@ def test_metrics_count_articles_feeds_and_failures(client):
     make_article(source, "Extracted two", extraction=ExtractionState.PAGE)
     Feed.objects.create(source=source, url="https://harbour.example/ok.xml")
     Feed.objects.create(source=source, url="https://harbour.example/bad.xml", consecutive_errors=2)
+    switched_off = make_source("Valley Courier")
+    switched_off.is_active = False
+    switched_off.save()
+    Feed.objects.create(source=switched_off, url="https://valley.example/feed.xml")
     FetchFailure.objects.create(url="https://harbour.example/x", stage=FetchFailure.Stage.PAGE, error="boom")
 
     response = client.get("/metrics")
@@ -104,6 +108,7 @@ def test_metrics_count_articles_feeds_and_failures(client):
     assert found[("newsdesk_feeds", (("health", "ok"),))] == 1
     assert found[("newsdesk_feeds", (("health", "failing"),))] == 1
     assert found[("newsdesk_feeds", (("health", "disabled"),))] == 0
+    assert found[("newsdesk_feeds", (("health", "inactive"),))] == 1
     assert found[("newsdesk_fetch_failures", (("stage", "page"),))] == 1
     assert ("newsdesk_tasks_total", (("outcome", "failed"), ("task", "fetch_article"))) in found
 
