@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk.enrich.categories import category_from_section
@@ -176,6 +178,24 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
     if not feeds:
         raise SourceError(f"no readable feed found at {url}")
     return feeds
+
+
+# Why a feed an operator paused is not polled, as `sources list` and the admin show it.
+PAUSED_BY_OPERATOR = "paused by the operator"
+
+
+def pause_feeds(feeds: QuerySet[Feed], reason: str = "") -> int:
+    """Stop polling these feeds until resumed; what they brought stays on the site."""
+    why = f"{PAUSED_BY_OPERATOR}: {reason}" if reason else PAUSED_BY_OPERATOR
+    return feeds.filter(disabled_at__isnull=True).update(disabled_at=timezone.now(), disabled_reason=why)
+
+
+def resume_feeds(feeds: QuerySet[Feed]) -> int:
+    """Poll these feeds again on the scheduler's next pass, whether paused or disabled by failures,
+    with their failure count cleared (a feed disabled for failing gets a fresh start)."""
+    return feeds.update(
+        disabled_at=None, disabled_reason="", consecutive_errors=0, next_poll_at=timezone.now()
+    )
 
 
 def web_address(typed: str) -> str:

@@ -13,11 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from newsdesk.ingest.sources import MAX_DISCOVERED_FEEDS, SourceError, add_source
+from newsdesk.ingest.sources import MAX_DISCOVERED_FEEDS, SourceError, add_source, pause_feeds, resume_feeds
 from newsdesk.models import (
     Article,
     ArticleHashtag,
@@ -213,7 +212,7 @@ class FeedAdmin(FeedFields, admin.ModelAdmin):
         "disabled_reason",
         "created_at",
     )
-    actions = ["enable_and_poll_now"]
+    actions = ["enable_and_poll_now", "pause"]
 
     @admin.display(description="health")
     def health(self, feed: Feed) -> str:
@@ -227,10 +226,13 @@ class FeedAdmin(FeedFields, admin.ModelAdmin):
 
     @admin.action(description="Re-enable and poll on the scheduler's next pass")
     def enable_and_poll_now(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
-        changed = queryset.update(
-            disabled_at=None, disabled_reason="", consecutive_errors=0, next_poll_at=timezone.now()
-        )
+        changed = resume_feeds(queryset)
         self.message_user(request, f"{changed} feed(s) re-enabled and due now.", messages.SUCCESS)
+
+    @admin.action(description="Pause (stop polling; the articles stay)")
+    def pause(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        changed = pause_feeds(queryset)
+        self.message_user(request, f"{changed} feed(s) paused.", messages.SUCCESS)
 
 
 @admin.register(FetchFailure)

@@ -66,6 +66,12 @@ def test_enable_and_poll_now_action(admin_client, data):
     assert feed.disabled_at is None and feed.disabled_reason == "" and feed.consecutive_errors == 0
     assert feed.next_poll_at >= before
 
+    admin_client.post(
+        reverse("admin:newsdesk_feed_changelist"), {"action": "pause", "_selected_action": [feed.pk]}
+    )
+    feed.refresh_from_db()
+    assert feed.disabled_at is not None and feed.disabled_reason == "paused by the operator"
+
 
 def test_operator_overrides_category_from_the_list(admin_client, data):
     article = data["article"]

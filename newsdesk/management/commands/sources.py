@@ -3,16 +3,16 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from newsdesk.ingest.feeds import load_default_outlines
-from newsdesk.ingest.sources import SourceError, add_source, import_outlines
+from newsdesk.ingest.sources import SourceError, add_source, import_outlines, pause_feeds, resume_feeds
 from newsdesk.management.base import DatabaseCommand
-from newsdesk.models import Feed, Source
+from newsdesk.models import Article, Feed, Source
 from newsdesk.pipeline import shared_fetcher
 
 ERROR_CHARS = 100
 
 
 class Command(DatabaseCommand):
-    help = "Add and list publishers' sources and feeds."
+    help = "Add, list, pause, resume and remove publishers' sources and feeds."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -21,6 +21,12 @@ class Command(DatabaseCommand):
         add.add_argument("--name", default="", help="publisher name (default: the feed's title)")
         add.add_argument("--section", default="", help="the feed's section, a prior for its category")
         sub.add_parser("list", help="every feed with its health")
+        pause = sub.add_parser("pause", help="stop polling a feed (its articles stay)")
+        pause.add_argument("url", help="the feed's URL, as `sources list` shows it")
+        pause.add_argument("--reason", default="", help="shown in `sources list` and the admin")
+        sub.add_parser("resume", help="poll a paused or disabled feed again, now").add_argument("url")
+        remove = sub.add_parser("remove", help="delete a feed; the articles it brought stay")
+        remove.add_argument("url")
         sub.add_parser("load-defaults", help="load the default publisher list into an empty site")
 
     def handle(self, *args, action, **options):
@@ -53,8 +59,25 @@ class Command(DatabaseCommand):
                     f"{feed.source.name}\t{feed.url}\tstatus={feed.last_status or '-'}\t"
                     f"errors={feed.consecutive_errors}\t{state}"
                 )
-        else:
+        elif action == "load-defaults":
             self._load_defaults()
+        else:
+            self._change_feed(action, options["url"], options.get("reason", ""))
+
+    def _change_feed(self, action: str, url: str, reason: str) -> None:
+        feeds = Feed.objects.filter(url=url.strip())
+        if not feeds.exists():
+            raise CommandError(f"no feed {url!r}: `newsdesk sources list` shows the feeds' URLs")
+        if action == "pause":
+            done = "paused" if pause_feeds(feeds, reason) else "already paused or disabled"
+        elif action == "resume":
+            resume_feeds(feeds)
+            done = "resumed, polled on the next pass"
+        else:
+            kept = Article.objects.filter(feed__in=feeds).count()
+            feeds.delete()
+            done = f"removed; its {kept} articles stay"
+        self.stdout.write(f"{done}: {url.strip()}")
 
     def _load_defaults(self) -> None:
         """Asked for by name, so NEWSDESK_LOAD_DEFAULT_SOURCES, which governs only the automatic
