@@ -9,12 +9,13 @@ from newsdesk.cli import BROKEN_PIPE_STATUS
 
 
 def test_output_cut_short_by_its_reader_stops_quietly(tmp_path):
-    """`newsdesk categorize big.jsonl | head -1`: no traceback, the shell's SIGPIPE status."""
-    lines = tmp_path / "titles.jsonl"
-    titles = [{"id": str(i), "title": f"Shares rise at bank number {i}"} for i in range(2000)]
-    lines.write_text("".join(json.dumps(title) + "\n" for title in titles))
+    """`newsdesk summarize big.jsonl | head -1`: no traceback, the shell's SIGPIPE status."""
+    lines = tmp_path / "articles.jsonl"
+    text = "The harbour gates failed overnight. Crews worked until dawn. The quay reopens on Monday."
+    articles = [{"id": str(i), "title": f"Harbour gates {i}", "text": text} for i in range(3000)]
+    lines.write_text("".join(json.dumps(article) + "\n" for article in articles))
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}", "NEWSDESK_VAR_DIR": str(tmp_path)}
-    command = [sys.executable, "-m", "newsdesk", "categorize", str(lines)]
+    command = [sys.executable, "-m", "newsdesk", "summarize", str(lines)]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**_inherited(), **env}, text=True
     )
