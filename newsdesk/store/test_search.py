@@ -19,6 +19,11 @@ def titles(articles):
     return [a.title for a in articles]
 
 
+def found(query: str) -> list[str]:
+    """The titles `query` finds, in alphabetical order: for tests of what matches, not of ranking."""
+    return sorted(titles(search_articles(query, limit=10, offset=0)))
+
+
 def test_finds_words_in_the_body_text(source):
     make_article(source, "Council meets", text="The council debated the new lighthouse budget.\n\nNo vote.")
     make_article(source, "Weather", text="Rain all week.")
@@ -48,9 +53,6 @@ def test_or_between_words_finds_either_side_on_every_database(source):
     make_article(source, "Ferry crash", text="A ferry hit the pier.")
     make_article(source, "Train delay", text="Trains ran late all day.")
     make_article(source, "Weather", text="Rain all week.")
-
-    def found(query: str) -> list[str]:
-        return sorted(titles(search_articles(query, limit=10, offset=0)))
 
     assert found("ferry OR train") == found("train or ferry pier") == ["Ferry crash", "Train delay"]
     assert found("or ferry") == found("ferry or") == ["Ferry crash"]
@@ -125,9 +127,6 @@ def test_quoted_phrases_and_excluded_words_on_every_database(source):
     make_article(source, "Central bank holds", text="The central bank held interest rates.")
     make_article(source, "Bank of the central valley", text="A bank opened in the central valley.")
     make_article(source, "Bank profits", text="The bank reported record profits.")
-
-    def found(query: str) -> list[str]:
-        return sorted(titles(search_articles(query, limit=10, offset=0)))
 
     assert found('"central bank"') == ["Central bank holds"]
     assert found("bank -profits") == ["Bank of the central valley", "Central bank holds"]
