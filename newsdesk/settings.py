@@ -390,8 +390,6 @@ if NEWSDESK_HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("NEWSDESK_HSTS_SECONDS", default=365 * 24 * 3600)
-    # Opt-in: both promise browsers things about names beyond this site (every subdomain; the
-    # preload list), which an operator must decide, not a default.
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("NEWSDESK_HSTS_INCLUDE_SUBDOMAINS", default=False)
-    SECURE_HSTS_PRELOAD = env.bool("NEWSDESK_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("NEWSDESK_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("NEWSDESK_HSTS_PRELOAD", default=True)
     ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

@@ -47,13 +47,3 @@ def test_mail_on_port_465_speaks_tls_at_once(url, expected):
         NEWSDESK_EMAIL_URL=url,
     )
     assert found == expected
-
-
-def test_https_sends_hsts_for_this_host_only_unless_the_operator_widens_it():
-    read = "[s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
-    read += "s.SESSION_COOKIE_SECURE]"
-    assert read_settings(read, NEWSDESK_HTTPS="1") == [31536000, False, False, True]
-    widened = read_settings(
-        read, NEWSDESK_HTTPS="1", NEWSDESK_HSTS_INCLUDE_SUBDOMAINS="1", NEWSDESK_HSTS_PRELOAD="1"
-    )
-    assert widened == [31536000, True, True, True]
