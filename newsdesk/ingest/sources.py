@@ -281,6 +281,13 @@ def export_opml() -> str:
 
 def ensure_default_sources() -> ImportReport | None:
     """Load the default publishers on first run, so a new site has something to show."""
-    if not settings.NEWSDESK_LOAD_DEFAULT_SOURCES or Source.objects.exists():
+    if not settings.NEWSDESK_LOAD_DEFAULT_SOURCES:
+        return None
+    return load_default_sources()
+
+
+def load_default_sources() -> ImportReport | None:
+    """The default publisher list into a site that has no source yet; None when it has some."""
+    if Source.objects.exists():
         return None
     return import_outlines(load_default_outlines())

@@ -2,10 +2,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from newsdesk.ingest.feeds import load_default_outlines
-from newsdesk.ingest.sources import SourceError, add_source, import_outlines, pause_feeds, resume_feeds
+from newsdesk.ingest.sources import SourceError, add_source, load_default_sources, pause_feeds, resume_feeds
 from newsdesk.management.base import DatabaseCommand
-from newsdesk.models import Article, Feed, Source
+from newsdesk.models import Article, Feed
 from newsdesk.pipeline import shared_fetcher
 
 ERROR_CHARS = 100
@@ -82,10 +81,10 @@ class Command(DatabaseCommand):
     def _load_defaults(self) -> None:
         """Asked for by name, so NEWSDESK_LOAD_DEFAULT_SOURCES, which governs only the automatic
         load at `newsdesk run` (ensure_default_sources), does not apply."""
-        if Source.objects.exists():
+        report = load_default_sources()
+        if report is None:
             self.stdout.write("sources already present; nothing loaded")
             return
-        report = import_outlines(load_default_outlines())
         self.stdout.write(f"loaded {report.sources_created} sources, {report.feeds_created} feeds")
 
 
