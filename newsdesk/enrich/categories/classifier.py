@@ -107,8 +107,7 @@ def classify_many(
         return results
     if pool is not None:
         titles = [items[i][0] or text_for_model(*items[i]) for i in filled]
-        titles_only = np.array([not (items[i][1] or "").strip() for i in filled])
-        probabilities = pool.pool(titles, vectors, _log(probabilities), titles_only)
+        probabilities = pool.pool(titles, vectors, _log(probabilities), _titles_only(items, filled))
     for row, index in enumerate(filled):
         results[index] = decide(probabilities[row], model.categories, priors[index])
     return results
@@ -128,8 +127,13 @@ def _probabilities(
         vectors = embedder_for(model).embed([embedding_text(*items[i]) for i in filled])
     else:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(items), -1)[filled]
-    titles_only = np.array([not (items[i][1] or "").strip() for i in filled])
-    return filled, vectors, model.probabilities([texts[i] for i in filled], vectors, titles_only)
+    probabilities = model.probabilities([texts[i] for i in filled], vectors, _titles_only(items, filled))
+    return filled, vectors, probabilities
+
+
+def _titles_only(items: list[tuple[str, str]], filled: list[int]) -> np.ndarray:
+    """Which of the `filled` items are a bare headline, with no body text."""
+    return np.array([not (items[i][1] or "").strip() for i in filled])
 
 
 def _log(probabilities: np.ndarray) -> np.ndarray:
