@@ -33,20 +33,22 @@ def display_name(user: AbstractBaseUser) -> str:
     """What other readers see: the chosen name, never the email address. Untrusted: escape it."""
     if is_deleted_reader(user):
         return DELETED_READER_NAME
-    try:
-        chosen = user.profile.display_name.strip()
-    except ReaderProfile.DoesNotExist:
-        chosen = ""
-    return chosen or f"Reader {user.pk}"
+    return _chosen_name(user) or f"Reader {user.pk}"
 
 
 def moderator_name(user: AbstractBaseUser) -> str:
     """Who acted, for the moderators' own log: the chosen name, else the account's username (an
     operator made at the console has no display name; "Reader 1" would hide who it was)."""
-    name = display_name(user)
-    if name == f"Reader {user.pk}" and user.get_username():
-        return user.get_username()
-    return name
+    if is_deleted_reader(user):
+        return DELETED_READER_NAME
+    return _chosen_name(user) or user.get_username() or f"Reader {user.pk}"
+
+
+def _chosen_name(user: AbstractBaseUser) -> str:
+    try:
+        return user.profile.display_name.strip()
+    except ReaderProfile.DoesNotExist:
+        return ""
 
 
 def clean_display_name(raw: str) -> str:
