@@ -80,9 +80,10 @@ def test_decide_multiplies_by_the_prior_and_falls_back_to_general():
     assert decide(np.array([0.5, 0.4, 0.1]), categories) == ("business", 0.5)
     category, confidence = decide(np.array([0.5, 0.4, 0.1]), categories, "technology")
     assert category == "technology" and confidence == pytest.approx(1.6 / 2.2, abs=1e-3)
-    flat = np.full(3, 1 / 3)
+    four = (*categories, "health")
+    flat = np.full(4, 1 / 4)
     assert flat.max() < MIN_CONFIDENCE
-    assert decide(flat, categories)[0] == Category.GENERAL
+    assert decide(flat, four)[0] == Category.GENERAL
     # An unknown prior is no prior.
     assert decide(np.array([0.5, 0.4, 0.1]), categories, "gossip") == ("business", 0.5)
 
