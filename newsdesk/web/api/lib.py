@@ -1,16 +1,17 @@
 """The API's queries. Each reuses what the reader pages use, so the API shows what the site shows.
 
-Lists page with cursors: newest-first lists by their (published_at, id) key, so a page
-costs an index range whatever its depth and a new article never shifts the next page;
-ranked lists (search, stories), whose order has no such key, by offset.
+Lists page with cursors: newest-first lists by their (published_at, id) key and sources by
+their (name, id), so a page costs an index range whatever its depth and a new row never shifts
+the next page; ranked lists (search, stories), whose order has no such key, by offset.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from newsdesk.enrich.dedup import originals, originals_in_place
@@ -24,16 +25,22 @@ from newsdesk.web.api.params import (
     ArticleQuery,
     Cursor,
     KeyCursor,
+    NameCursor,
     OffsetCursor,
+    SourceQuery,
     StoryQuery,
     TimelineQuery,
     bad_parameter,
 )
 from newsdesk.web.pages.article_page import article_context
+from newsdesk.web.pages.hashtags import hashtag_named, hashtag_taggings
 from newsdesk.web.pages.stories import ranked_stories, story_coverage, story_timeline
 
 # Listings never read the two body columns, the biggest by far.
 BODY_FIELDS = ("html", "text")
+# A hashtag's article counts are over these windows: bounded index ranges, never its whole history.
+COUNT_DAY = timedelta(hours=24)
+COUNT_WEEK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,21 @@ class StoryPage:
     first_reports: dict[int, Article]  # story id -> its earliest article
     next: OffsetCursor | None
     previous: OffsetCursor | None
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    sources: list[Source]  # each annotated with latest_published_at
+    next: NameCursor | None
+    previous: NameCursor | None
+
+
+@dataclass(frozen=True)
+class HashtagDetail:
+    hashtag: Hashtag
+    article_count_24h: int  # originals published in the last 24 hours
+    article_count_7d: int  # and in the last 7 days
+    latest_published_at: datetime | None  # its newest original's date
 
 
 @dataclass(frozen=True)
@@ -115,29 +137,14 @@ def _newest_page(query: ArticleQuery) -> tuple[list[Article], Cursor | None, Cur
     rows = _filtered_rows(query.filters)
     if rows is None:
         return [], None, None
-    size, cursor = query.page_size, query.cursor
-    newest_first = (f"-{rows.date}", f"-{rows.key}")
-    if cursor is None:
-        found = list(rows.queryset.order_by(*newest_first)[: size + 1])
-        page = found[:size]
-        more_older, more_newer = len(found) > size, False
-    elif cursor.older:
-        found = list(
-            rows.queryset.filter(_beyond(rows, cursor, older=True)).order_by(*newest_first)[: size + 1]
-        )
-        page = found[:size]
-        more_older, more_newer = len(found) > size, True
-    else:
-        oldest_first = (rows.date, rows.key)
-        found = list(
-            rows.queryset.filter(_beyond(rows, cursor, older=False)).order_by(*oldest_first)[: size + 1]
-        )
-        page = found[:size][::-1]
-        more_older, more_newer = True, len(found) > size
-    # An empty page (past an end, after deletions) has no neighbours to link to. The key is the
-    # row's own: a tagging's copy of the date is what its index orders by.
-    next_cursor = _key(rows, page[-1], older=True) if page and more_older else None
-    previous_cursor = _key(rows, page[0], older=False) if page and more_newer else None
+    cursor = query.cursor
+    start = (cursor.older, cursor.published_at, cursor.article_id) if isinstance(cursor, KeyCursor) else None
+    page, more_older, more_newer = _key_page(
+        rows.queryset, (rows.date, rows.key), descending=True, size=query.page_size, start=start
+    )
+    # The key is the row's own: a tagging's copy of the date is what its index orders by.
+    next_cursor = _key(rows, page[-1], older=True) if more_older else None
+    previous_cursor = _key(rows, page[0], older=False) if more_newer else None
     return [rows.article_of(row) for row in page], next_cursor, previous_cursor
 
 
@@ -145,12 +152,42 @@ def _key(rows: _Rows, row: Any, *, older: bool) -> KeyCursor:
     return KeyCursor(older, getattr(row, rows.date), getattr(row, rows.key))
 
 
-def _beyond(rows: _Rows, cursor: KeyCursor, *, older: bool) -> Q:
-    """Rows strictly older (or newer) than the cursor's key; the outer date bound keeps it an index range."""
-    direction = "lt" if older else "gt"
-    at, key = cursor.published_at, cursor.article_id
-    bound = Q(**{f"{rows.date}__{direction}e": at})
-    return bound & (Q(**{f"{rows.date}__{direction}": at}) | Q(**{f"{rows.key}__{direction}": key}))
+def _key_page(
+    queryset: QuerySet,
+    fields: tuple[str, str],
+    *,
+    descending: bool,
+    size: int,
+    start: tuple[bool, Any, Any] | None,
+) -> tuple[list, bool, bool]:
+    """One page of a list ordered by `fields` (the second breaks ties), in list order, and whether
+    rows follow it and precede it.
+
+    `start` is a cursor's (forward, first value, second value): the page is the rows after that
+    key in list order (forward) or the ones just before it; None is the list's first page. An
+    empty page (past an end, after deletions) has no neighbours to link to.
+    """
+    first, second = fields
+    list_order = (f"-{first}", f"-{second}") if descending else (first, second)
+    if start is None:
+        found = list(queryset.order_by(*list_order)[: size + 1])
+        page = found[:size]
+        return page, bool(page) and len(found) > size, False
+    forward, first_value, second_value = start
+    # Forward in a descending list is down the index, back in an ascending one too.
+    direction = "lt" if forward == descending else "gt"
+    # Strictly beyond the key; the outer bound on the first field keeps it an index range.
+    beyond = Q(**{f"{first}__{direction}e": first_value}) & (
+        Q(**{f"{first}__{direction}": first_value}) | Q(**{f"{second}__{direction}": second_value})
+    )
+    if forward:
+        found = list(queryset.filter(beyond).order_by(*list_order)[: size + 1])
+        page = found[:size]
+        return page, bool(page) and len(found) > size, bool(page)
+    backward_order = (first, second) if descending else (f"-{first}", f"-{second}")
+    found = list(queryset.filter(beyond).order_by(*backward_order)[: size + 1])
+    page = found[:size][::-1]
+    return page, bool(page), bool(page) and len(found) > size
 
 
 def _filtered_rows(filters: ArticleFilters) -> _Rows | None:
@@ -166,12 +203,13 @@ def _filtered_rows(filters: ArticleFilters) -> _Rows | None:
         )
         prefix = ""
     else:
-        # As the hashtag page does: its taggings carry the date, so one index range gives the page.
-        hashtag = Hashtag.objects.filter(key=filters.hashtag.lower()).first()
+        # The hashtag page's own lookup and rows: its taggings carry the date, so one index range
+        # gives the page.
+        hashtag = hashtag_named(filters.hashtag)
         if hashtag is None:
             return None
         taggings = (
-            ArticleHashtag.objects.filter(hashtag=hashtag, article__duplicate_of__isnull=True)
+            hashtag_taggings(hashtag)
             .select_related("article")
             .defer(*(f"article__{name}" for name in BODY_FIELDS))
         )
@@ -276,11 +314,35 @@ def trending(limit: int) -> list[tuple[Hashtag, float]]:
     return trending_hashtags(timezone.now(), limit)
 
 
-def active_sources() -> list[Source]:
-    """Sources being followed, each with its newest article's date (one index seek per source)."""
+def source_page(query: SourceQuery) -> SourcePage:
+    """One page of the sources being followed, by name, each with its newest article's date
+    (one index seek per source on the page)."""
     newest = (
         Article.objects.filter(source=OuterRef("pk")).order_by("-published_at").values("published_at")[:1]
     )
-    return list(
-        Source.objects.filter(is_active=True).annotate(latest_published_at=Subquery(newest)).order_by("name")
+    active = Source.objects.filter(is_active=True).annotate(latest_published_at=Subquery(newest))
+    cursor = query.cursor
+    start = None if cursor is None else (cursor.after, cursor.name, cursor.row_id)
+    page, more_after, more_before = _key_page(
+        active, ("name", "id"), descending=False, size=query.page_size, start=start
     )
+    return SourcePage(
+        page,
+        NameCursor(True, page[-1].name, page[-1].id) if more_after else None,
+        NameCursor(False, page[0].name, page[0].id) if more_before else None,
+    )
+
+
+def hashtag_detail(name: str) -> HashtagDetail:
+    """The hashtag the hashtag page would show for `name` (any case, '#' or not), with how many
+    originals carried it lately and when the newest was published; a 404 when none has that name."""
+    hashtag = hashtag_named(name)
+    if hashtag is None:
+        raise not_found(f"no hashtag {name!r}")
+    now = timezone.now()
+    taggings = hashtag_taggings(hashtag)
+    counts = taggings.filter(published_at__gte=now - COUNT_WEEK).aggregate(
+        week=Count("pk"), day=Count("pk", filter=Q(published_at__gte=now - COUNT_DAY))
+    )
+    latest = taggings.order_by("-published_at").values_list("published_at", flat=True).first()
+    return HashtagDetail(hashtag, counts["day"], counts["week"], latest)

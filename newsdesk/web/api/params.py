@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from django.http import QueryDict
 
@@ -25,6 +26,10 @@ STORY_PARAMETERS = ("min_sources", *PAGING)
 # A story's full coverage pages its timeline.
 COVERAGE_PARAMETERS = PAGING
 TRENDING_PARAMETERS = ("limit",)
+SOURCE_PARAMETERS = PAGING
+# Source rows are small: a default page holds every source of a default install (the bundled list).
+DEFAULT_SOURCE_PAGE_SIZE = 100
+MAX_SOURCE_PAGE_SIZE = 500
 DEFAULT_TRENDING = 10
 MAX_TRENDING = 50
 # ISO 639-1 codes as enrich/language stores them; three letters allowed for 639-2/3.
@@ -53,7 +58,17 @@ class OffsetCursor:
     offset: int
 
 
-Cursor = KeyCursor | OffsetCursor
+@dataclass(frozen=True)
+class NameCursor:
+    """A position in a list by name (sources): the (name, id) of the row it starts beside."""
+
+    after: bool  # True: the rows after this one (later names); False: the rows before it
+    name: str
+    row_id: int
+
+
+Cursor = KeyCursor | OffsetCursor | NameCursor
+CursorKind = TypeVar("CursorKind", KeyCursor, OffsetCursor, NameCursor)
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,12 @@ class StoryQuery:
 class TimelineQuery:
     page_size: int
     cursor: OffsetCursor | None
+
+
+@dataclass(frozen=True)
+class SourceQuery:
+    page_size: int
+    cursor: NameCursor | None
 
 
 def check_known(params: QueryDict, allowed: tuple[str, ...]) -> None:
@@ -131,6 +152,8 @@ def moment(name: str, raw: str) -> datetime:
 def encode_cursor(cursor: Cursor) -> str:
     if isinstance(cursor, OffsetCursor):
         payload: dict = {"o": cursor.offset}
+    elif isinstance(cursor, NameCursor):
+        payload = {"d": "after" if cursor.after else "before", "n": cursor.name, "i": cursor.row_id}
     else:
         payload = {
             "d": "older" if cursor.older else "newer",
@@ -154,13 +177,20 @@ def decode_cursor(raw: str) -> Cursor:
             published_at = datetime.fromisoformat(payload["t"])
             if published_at.tzinfo is not None:
                 return KeyCursor(payload["d"] == "older", published_at, payload["i"])
+        if (
+            set(payload) == {"d", "n", "i"}
+            and payload["d"] in ("after", "before")
+            and isinstance(payload["n"], str)
+            and type(payload["i"]) is int
+        ):
+            return NameCursor(payload["d"] == "after", payload["n"], payload["i"])
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError):
         pass
     raise bad_parameter("cursor", "not a cursor this API gave; follow the next and previous links as given")
 
 
-def page_size(params: QueryDict) -> int:
-    return whole_number(params, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+def page_size(params: QueryDict, default: int = DEFAULT_PAGE_SIZE, most: int = MAX_PAGE_SIZE) -> int:
+    return whole_number(params, "page_size", default, 1, most)
 
 
 def article_query(params: QueryDict) -> ArticleQuery:
@@ -198,10 +228,7 @@ def article_query(params: QueryDict) -> ArticleQuery:
             raise bad_parameter(
                 "q", f"search ranks the whole archive and cannot be combined with {', '.join(given)}"
             )
-    cursor = single(params, "cursor")
-    decoded = decode_cursor(cursor) if cursor is not None else None
-    if decoded is not None and isinstance(decoded, OffsetCursor) != (q is not None):
-        raise bad_parameter("cursor", "this cursor belongs to another query; follow the links as given")
+    decoded = _cursor_of(params, OffsetCursor if q is not None else KeyCursor)
     return ArticleQuery(filters=filters, q=q, page_size=page_size(params), cursor=decoded)
 
 
@@ -218,21 +245,30 @@ def story_query(params: QueryDict, default_min_sources: int) -> StoryQuery:
     return StoryQuery(
         min_sources=whole_number(params, "min_sources", default_min_sources, 1, 1000),
         page_size=page_size(params),
-        cursor=_offset_cursor(params),
+        cursor=_cursor_of(params, OffsetCursor),
     )
 
 
 def timeline_query(params: QueryDict) -> TimelineQuery:
     check_known(params, COVERAGE_PARAMETERS)
-    return TimelineQuery(page_size=page_size(params), cursor=_offset_cursor(params))
+    return TimelineQuery(page_size=page_size(params), cursor=_cursor_of(params, OffsetCursor))
 
 
-def _offset_cursor(params: QueryDict) -> OffsetCursor | None:
+def _cursor_of(params: QueryDict, kind: type[CursorKind]) -> CursorKind | None:
+    """The request's cursor, which must be of the kind this list pages by."""
     cursor = single(params, "cursor")
     decoded = decode_cursor(cursor) if cursor is not None else None
-    if decoded is not None and not isinstance(decoded, OffsetCursor):
+    if decoded is not None and not isinstance(decoded, kind):
         raise bad_parameter("cursor", "this cursor belongs to another query; follow the links as given")
     return decoded
+
+
+def source_query(params: QueryDict) -> SourceQuery:
+    check_known(params, SOURCE_PARAMETERS)
+    return SourceQuery(
+        page_size=page_size(params, DEFAULT_SOURCE_PAGE_SIZE, MAX_SOURCE_PAGE_SIZE),
+        cursor=_cursor_of(params, NameCursor),
+    )
 
 
 def trending_limit(params: QueryDict) -> int:

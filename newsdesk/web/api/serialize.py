@@ -11,7 +11,14 @@ from django.utils.http import urlencode
 
 from newsdesk.models import Article, Category, Hashtag, Source, Story
 from newsdesk.models.sources import DisplayPolicy
-from newsdesk.web.api.lib import ArticleDetail, ArticlePage, CoveragePage, StoryPage
+from newsdesk.web.api.lib import (
+    ArticleDetail,
+    ArticlePage,
+    CoveragePage,
+    HashtagDetail,
+    SourcePage,
+    StoryPage,
+)
 from newsdesk.web.api.params import Cursor, encode_cursor
 from newsdesk.web.pages.article_page import author_names, shown_description
 
@@ -54,6 +61,14 @@ def source_json(source: Source, links: Links) -> dict:
         "latest_published_at": iso(getattr(source, "latest_published_at", None)),
         "site_url": links.absolute(reverse("source", args=[source.slug])),
         "articles_url": links.api("articles", query={"source": source.slug}),
+    }
+
+
+def source_page_json(page: SourcePage, links: Links) -> dict:
+    return {
+        "results": [source_json(source, links) for source in page.sources],
+        "next": links.page(page.next),
+        "previous": links.page(page.previous),
     }
 
 
@@ -181,17 +196,33 @@ def story_coverage_json(page: CoveragePage, links: Links) -> dict:
     }
 
 
+def hashtag_links(hashtag: Hashtag, links: Links) -> dict:
+    """Where a hashtag is: its page, its API answer, and its articles."""
+    return {
+        "site_url": links.absolute(hashtag.get_absolute_url()),
+        "api_url": links.api("hashtag", hashtag.name),
+        "articles_url": links.api("articles", query={"hashtag": hashtag.name}),
+    }
+
+
 def trending_json(scored: list[tuple[Hashtag, float]], links: Links) -> dict:
     return {
         "results": [
-            {
-                "name": hashtag.name,
-                "score": round(score, 4),
-                "site_url": links.absolute(hashtag.get_absolute_url()),
-                "articles_url": links.api("articles", query={"hashtag": hashtag.name}),
-            }
+            {"name": hashtag.name, "score": round(score, 4), **hashtag_links(hashtag, links)}
             for hashtag, score in scored
         ]
+    }
+
+
+def hashtag_json(detail: HashtagDetail, links: Links) -> dict:
+    hashtag = detail.hashtag
+    return {
+        "name": hashtag.name,
+        **hashtag_links(hashtag, links),
+        "feed_url": links.absolute(reverse("hashtag_feed", args=[hashtag.name])),
+        "article_count_24h": detail.article_count_24h,
+        "article_count_7d": detail.article_count_7d,
+        "latest_published_at": iso(detail.latest_published_at),
     }
 
 

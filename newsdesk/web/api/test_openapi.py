@@ -1,6 +1,7 @@
 """The hand-written OpenAPI description against the code: paths, parameters, $refs, field names,
 which fields are required, and every status an endpoint answers, checked against real answers."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,18 +18,23 @@ from newsdesk.web.testing import make_article, make_source
 SPEC = openapi_document()
 PREFIX = "/api/v1"
 # A value each path parameter's pattern accepts.
-SAMPLE_IDS = {"/articles/{id}": "0" * 32, "/stories/{id}": "7"}
+SAMPLE_IDS = {"/articles/{id}": "0" * 32, "/stories/{id}": "7", "/hashtags/{name}": "Lighthouses"}
 ACCEPTED = {
     "/articles": set(params.ARTICLE_PARAMETERS),
     "/stories": set(params.STORY_PARAMETERS),
     "/stories/{id}": set(params.COVERAGE_PARAMETERS),
     "/hashtags/trending": set(params.TRENDING_PARAMETERS),
+    "/sources": set(params.SOURCE_PARAMETERS),
 }
 
 
+def with_id(path: str, value: str) -> str:
+    """`path` with its one path parameter ({id} or {name}) filled in."""
+    return re.sub(r"\{\w+\}", value, path)
+
+
 def url_name(path: str) -> str:
-    concrete = path.replace("{id}", SAMPLE_IDS[path]) if "{id}" in path else path
-    return resolve(PREFIX + concrete).url_name
+    return resolve(PREFIX + with_id(path, SAMPLE_IDS.get(path, ""))).url_name
 
 
 def test_every_documented_path_is_served_and_every_endpoint_documented():
@@ -187,6 +193,7 @@ def test_documented_fields_are_exactly_the_ones_served_and_all_are_required(clie
         "SourceList": client.get(f"{PREFIX}/sources").json(),
         "TrendingPage": client.get(f"{PREFIX}/hashtags/trending").json(),
         "TrendingHashtag": client.get(f"{PREFIX}/hashtags/trending").json()["results"][0],
+        "Hashtag": client.get(f"{PREFIX}/hashtags/lighthouses").json(),
         "CategoryList": client.get(f"{PREFIX}/categories").json(),
         "Category": client.get(f"{PREFIX}/categories").json()["results"][0],
         "Index": client.get(f"{PREFIX}/").json(),
@@ -210,9 +217,9 @@ def documented_schema(path: str, status: int) -> dict:
     return response["content"]["application/json"]["schema"]
 
 
-def concrete(path: str, article_id: str, story_id: str) -> str:
-    ids = {"/articles/{id}": article_id, "/stories/{id}": story_id}
-    return PREFIX + path.replace("{id}", ids[path]) if path in ids else PREFIX + path
+def concrete(path: str, article_id: str, story_id: str, hashtag: str = "Lighthouses") -> str:
+    ids = {"/articles/{id}": article_id, "/stories/{id}": story_id, "/hashtags/{name}": hashtag}
+    return PREFIX + with_id(path, ids[path]) if path in ids else PREFIX + path
 
 
 @pytest.mark.django_db
@@ -223,8 +230,8 @@ def test_every_answer_matches_the_schema_documented_for_its_status(
     article, other, story = story_world
     url = concrete(path, article.id, str(story.id))
     answers = {"ok": client.get(url), "unknown parameter": client.get(url, {"nope": "1"})}
-    if path.endswith("{id}"):
-        answers["no such id"] = client.get(concrete(path, "0" * 32, str(story.id + 1)))
+    if path.endswith("}"):
+        answers["no such id"] = client.get(concrete(path, "0" * 32, str(story.id + 1), "NeverUsed"))
     if path == "/articles/{id}":
         answers["excerpt policy"] = client.get(concrete(path, other.id, str(story.id)))
     if path == "/articles":
@@ -244,7 +251,7 @@ def test_every_answer_matches_the_schema_documented_for_its_status(
     answers["failure"] = client.get(url)
 
     statuses = {str(response.status_code) for response in answers.values()}
-    expected = {"200", "400", "405", "429", "500"} | ({"404"} if path.endswith("{id}") else set())
+    expected = {"200", "400", "405", "429", "500"} | ({"404"} if path.endswith("}") else set())
     assert statuses == expected
     for what, response in answers.items():
         errors = schema_errors(response.json(), documented_schema(path, response.status_code))

@@ -15,6 +15,8 @@ urlpatterns = [
     re_path(r"^v1/stories/?$", views.stories, name="stories"),
     re_path(r"^v1/stories/(?P<story_id>[0-9]{1,18})/?$", views.story, name="story"),
     re_path(r"^v1/hashtags/trending/?$", views.trending_hashtags, name="trending_hashtags"),
+    # After trending, which it would otherwise take; #Trending itself is hashtags/Trending.
+    re_path(r"^v1/hashtags/(?P<name>[^/]+)/?$", views.hashtag, name="hashtag"),
     re_path(r"^v1/sources/?$", views.sources, name="sources"),
     re_path(r"^v1/categories/?$", views.categories, name="categories"),
     re_path(r"", views.unknown, name="unknown"),

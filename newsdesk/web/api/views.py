@@ -33,6 +33,7 @@ def index(request: HttpRequest) -> JsonResponse:
                 "stories": links.api("stories"),
                 "story": links.api("stories") + "/{id}",
                 "trending_hashtags": links.api("trending_hashtags"),
+                "hashtag": links.api("index") + "hashtags/{name}",
                 "sources": links.api("sources"),
                 "categories": links.api("categories"),
             },
@@ -87,10 +88,15 @@ def trending_hashtags(request: HttpRequest) -> JsonResponse:
 
 
 @api_endpoint
-def sources(request: HttpRequest) -> JsonResponse:
+def hashtag(request: HttpRequest, name: str) -> JsonResponse:
     params.check_known(request.GET, ())
-    links = serialize.Links(request)
-    return _json({"results": [serialize.source_json(source, links) for source in lib.active_sources()]})
+    return _json(serialize.hashtag_json(lib.hashtag_detail(name), serialize.Links(request)))
+
+
+@api_endpoint
+def sources(request: HttpRequest) -> JsonResponse:
+    page = lib.source_page(params.source_query(request.GET))
+    return _json(serialize.source_page_json(page, serialize.Links(request)))
 
 
 @api_endpoint

@@ -14,8 +14,9 @@ from django.utils.feedgenerator import Rss201rev2Feed
 
 from newsdesk.enrich.dedup import originals
 from newsdesk.ingest.feeds.cleaning import xml_safe
-from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source, Story
+from newsdesk.models import Article, Category, Hashtag, Source, Story
 from newsdesk.web.pages.article_page import teaser
+from newsdesk.web.pages.hashtags import hashtag_named, hashtag_taggings
 
 # Items per feed: a day of a busy category, few enough to keep the response small.
 FEED_ITEMS = 50
@@ -122,7 +123,10 @@ class SourceFeed(ArticleFeed):
 
 class HashtagFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, tag: str) -> Hashtag:
-        return get_object_or_404(Hashtag, key=tag.lower())
+        found = hashtag_named(tag)
+        if found is None:
+            raise Http404("no such hashtag")
+        return found
 
     def title(self, hashtag: Hashtag) -> str:
         return f"{settings.SITE_NAME}: #{hashtag.name}"
@@ -136,7 +140,7 @@ class HashtagFeed(ArticleFeed):
     def items(self, hashtag: Hashtag) -> QuerySet[Article]:
         # Through the tag rows' own date index, as the hashtag page reads them.
         newest = (
-            ArticleHashtag.objects.filter(hashtag=hashtag, article__duplicate_of__isnull=True)
+            hashtag_taggings(hashtag)
             .order_by("-published_at")
             .values_list("article_id", flat=True)[:FEED_ITEMS]
         )

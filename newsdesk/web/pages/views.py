@@ -12,10 +12,11 @@ from django.utils.cache import patch_cache_control
 
 from newsdesk.enrich.dedup import originals, originals_in_place
 from newsdesk.enrich.hashtags.trending import trending_hashtags
-from newsdesk.models import Article, ArticleHashtag, Category, Hashtag, Source
+from newsdesk.models import Article, Category, Source
 from newsdesk.store.search import search_articles
 from newsdesk.web.comments.lib import attach_comment_counts
 from newsdesk.web.pages.article_page import article_aside, article_context
+from newsdesk.web.pages.hashtags import hashtag_named, hashtag_taggings
 from newsdesk.web.pages.redirects import moved_article
 from newsdesk.web.pages.status import crawl_status
 from newsdesk.web.pages.stories import home_lead, top_stories
@@ -92,14 +93,16 @@ def article(request: HttpRequest, article_id: str) -> HttpResponse:
 
 
 def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
-    found = get_object_or_404(Hashtag, key=tag.removeprefix("#").lower())
+    found = hashtag_named(tag)
+    if found is None:
+        raise Http404("no such hashtag")
     if tag != found.name:
         target = found.get_absolute_url()
         if request.GET:
             target += "?" + request.GET.urlencode()
         return HttpResponsePermanentRedirect(target)
     taggings = (
-        ArticleHashtag.objects.filter(hashtag=found, article__duplicate_of__isnull=True)
+        hashtag_taggings(found)
         .select_related("article__source")
         .defer("article__html")
         .order_by("-published_at")
