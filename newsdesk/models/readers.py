@@ -14,6 +14,9 @@ class ReaderProfile(models.Model):
     # A shadow-banned reader sees their own comments; nobody else does.
     shadow_banned = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # An IANA name the reader chose (validated against this machine's zoneinfo when saved, not by
+    # choices here: tzdata changes would mean a migration); empty shows times in UTC.
+    time_zone = models.CharField(max_length=64, blank=True, default="")
 
 
 class Comment(models.Model):

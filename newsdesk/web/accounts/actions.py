@@ -7,7 +7,13 @@ from django.db.models.signals import post_save
 
 from newsdesk.models import Comment, ModerationAction
 from newsdesk.store.generations import bump_on_commit
-from newsdesk.web.accounts.lib import clean_display_name, deleted_reader, is_deleted_reader, profile_of
+from newsdesk.web.accounts.lib import (
+    clean_display_name,
+    clean_time_zone,
+    deleted_reader,
+    is_deleted_reader,
+    profile_of,
+)
 
 
 def set_display_name(user: AbstractBaseUser, raw_name: str) -> str:
@@ -17,6 +23,15 @@ def set_display_name(user: AbstractBaseUser, raw_name: str) -> str:
     # Their name is on every page they commented on.
     bump_on_commit(_commented_article_ids(user))
     return profile.display_name
+
+
+def set_time_zone(user: AbstractBaseUser, raw_zone: str) -> str:
+    """The zone the reader's own pages show times in ("" = UTC; an unknown one: ValidationError).
+    Only pages a signed-in reader sees use it, and those are never cached: nothing to invalidate."""
+    profile = profile_of(user)
+    profile.time_zone = clean_time_zone(raw_zone)
+    profile.save(update_fields=["time_zone"])
+    return profile.time_zone
 
 
 @transaction.atomic

@@ -1,7 +1,13 @@
 from django import forms
 
 from newsdesk.web.accounts.actions import set_display_name
-from newsdesk.web.accounts.lib import DISPLAY_NAME_MAX, clean_display_name
+from newsdesk.web.accounts.lib import (
+    DISPLAY_NAME_MAX,
+    UNKNOWN_TIME_ZONE,
+    clean_display_name,
+    clean_time_zone,
+    time_zone_names,
+)
 
 
 class DisplayNameField(forms.CharField):
@@ -12,6 +18,25 @@ class DisplayNameField(forms.CharField):
 
     def clean(self, value) -> str:
         return clean_display_name(super().clean(value))
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [("", "UTC (the default)")] + [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """Cleaned as `set_time_zone` will store it, so an unknown zone is an error on the form."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=time_zone_choices,
+            required=False,
+            error_messages={"invalid_choice": UNKNOWN_TIME_ZONE},
+            **kwargs,
+        )
+
+    def clean(self, value) -> str:
+        return clean_time_zone(super().clean(value))
 
 
 class DisplayNameSignupForm(forms.Form):
@@ -27,6 +52,7 @@ class DisplayNameSignupForm(forms.Form):
 
 class ProfileForm(forms.Form):
     display_name = DisplayNameField()
+    time_zone = TimeZoneField(help_text="Dates and times on the pages you see signed in are shown in it.")
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,6 +1,8 @@
 """Profiles and a reader's own data, as plain functions."""
 
 import unicodedata
+import zoneinfo
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
@@ -18,6 +20,9 @@ DELETED_READER_USERNAME = "[deleted reader]"
 LEGACY_DELETED_READER_USERNAME = "deleted-reader"
 DELETED_READER_NAME = "[deleted]"
 DISPLAY_NAME_MAX = ReaderProfile._meta.get_field("display_name").max_length
+# In zoneinfo's list but no place a reader lives: the server's own zone file and tzdata's placeholder.
+NOT_READER_TIME_ZONES = frozenset({"localtime", "Factory"})
+UNKNOWN_TIME_ZONE = "That is not a time zone we know; choose one from the list."
 
 
 def profile_of(user: AbstractBaseUser) -> ReaderProfile:
@@ -61,6 +66,36 @@ def clean_display_name(raw: str) -> str:
     if "".join(unicodedata.normalize("NFKC", name).casefold().split()) == DELETED_READER_NAME:
         raise ValidationError(f"“{DELETED_READER_NAME}” marks deleted accounts; choose another name.")
     return name
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA zones a reader may choose, sorted; choosing none means UTC."""
+    return tuple(sorted(zoneinfo.available_timezones() - NOT_READER_TIME_ZONES))
+
+
+def clean_time_zone(raw: str) -> str:
+    """A zone from `time_zone_names()`, or "" for UTC; anything else is refused (ValidationError)."""
+    name = raw.strip()
+    if name and name not in time_zone_names():
+        raise ValidationError(UNKNOWN_TIME_ZONE, code="invalid_choice")
+    return name
+
+
+def reader_time_zone(user: AbstractBaseUser) -> zoneinfo.ZoneInfo | None:
+    """The zone a signed-in reader chose; None (UTC) for anyone else, or for a zone this machine lacks."""
+    if not user.is_authenticated:
+        return None
+    try:
+        name = user.profile.time_zone
+    except ReaderProfile.DoesNotExist:
+        return None
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def is_deleted_reader(user: AbstractBaseUser) -> bool:
@@ -112,6 +147,7 @@ def export_reader_data(user: AbstractBaseUser) -> dict:
         },
         "profile": {
             "display_name": profile.display_name,
+            "time_zone": profile.time_zone,
             "created_at": profile.created_at.isoformat(),
             "suspended_until": profile.suspended_until.isoformat() if profile.suspended_until else None,
         },

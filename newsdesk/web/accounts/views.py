@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from newsdesk.web.accounts.actions import delete_account, set_display_name
+from newsdesk.web.accounts.actions import delete_account, set_display_name, set_time_zone
 from newsdesk.web.accounts.forms import DeleteAccountForm, ProfileForm
 from newsdesk.web.accounts.lib import export_reader_data, profile_of
 
@@ -24,10 +24,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
         if form.is_valid():
             set_display_name(request.user, form.cleaned_data["display_name"])
-            messages.success(request, "Your display name is saved.")
+            set_time_zone(request.user, form.cleaned_data["time_zone"])
+            messages.success(request, "Your settings are saved.")
             return redirect("reader_profile")
     else:
-        form = ProfileForm(initial={"display_name": profile_of(request.user).display_name})
+        reader = profile_of(request.user)
+        form = ProfileForm(initial={"display_name": reader.display_name, "time_zone": reader.time_zone})
     return render(request, "newsdesk/accounts/profile.html", {"form": form})
 
 

@@ -1,7 +1,8 @@
 """Following hashtags, sources, categories and stories; "For you"; saved articles."""
 
+import re
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from newsdesk.models import Follow, SavedArticle, Story
 from newsdesk.web.accounts.testing import make_reader
+from newsdesk.web.cache import CACHE_HEADER
 from newsdesk.web.follows.lib import for_you_articles
 from newsdesk.web.testing import make_article, make_source
 
@@ -126,3 +128,62 @@ def test_following_a_value_with_a_nul_byte_is_not_found(client, news, kind):
     client.force_login(make_reader("ann@example.org"))
     assert follow(client, kind, "north\x00pier").status_code == 404
     assert not Follow.objects.exists()
+
+
+def _follow_form(page: str, kind: str, value: str) -> tuple[dict[str, str], str]:
+    """The hidden fields of the follow form for `kind`/`value`, as the browser posts them, and its button."""
+    for form in re.findall(r'<form class="follow-form".*?</form>', page, re.S):
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+        if fields.get("kind") == kind and fields.get("value") == value:
+            return fields, re.search(r"<button.*?</button>", form, re.S).group(0)
+    raise AssertionError(f"no follow form for {kind} {value}")
+
+
+def _hashtag_item(page: str, name: str) -> str:
+    """The article page's list item of hashtag `name`: its link, then its follow control."""
+    return re.search(rf'<li><a href="[^"]*/hashtag/{name}/">#{name}</a> .*?</li>', page, re.S).group(0)
+
+
+def test_a_reader_follows_a_hashtag_from_the_article_page(client, news):
+    reader = make_reader("ann@example.org")
+    client.force_login(reader)
+    url = news["tagged"].get_absolute_url()
+    page = client.get(url).content.decode()
+    fields, button = _follow_form(_hashtag_item(page, "NorthPier"), "hashtag", "northpier")
+    assert fields["action"] == "follow" and 'aria-pressed="false">Follow</button>' in button
+
+    response = client.post(reverse("follow"), fields)
+    assert response.status_code == 302 and response["Location"] == url
+    assert Follow.objects.get(user=reader).value == "northpier"
+    page = client.get(url).content.decode()
+    fields, button = _follow_form(_hashtag_item(page, "NorthPier"), "hashtag", "northpier")
+    assert fields["action"] == "unfollow" and 'aria-pressed="true">Following</button>' in button
+
+    client.post(reverse("follow"), fields)
+    assert not Follow.objects.exists()
+
+
+def test_the_cached_anonymous_article_page_holds_nothing_of_a_reader(client, news, page_cache):
+    reader = make_reader("ann@example.org")
+    Follow.objects.create(user=reader, kind="hashtag", value="northpier")
+    url = news["tagged"].get_absolute_url()
+    client.force_login(reader)
+    signed_in = client.get(url)
+    assert CACHE_HEADER not in signed_in
+    assert 'aria-pressed="true">Following</button>' in _hashtag_item(signed_in.content.decode(), "NorthPier")
+
+    client.logout()
+    first, second = client.get(url), client.get(url)
+    assert (first[CACHE_HEADER], second[CACHE_HEADER]) == ("miss", "hit")
+    login = f"{reverse('account_login')}?next={quote(url)}"
+    for page in (first.content.decode(), second.content.decode()):
+        item = _hashtag_item(page, "NorthPier")
+        assert f'#NorthPier</a> <a class="button follow-button" href="{login}">Follow</a>' in item
+        assert "Following" not in page and "csrfmiddlewaretoken" not in page
+        assert "follow-form" not in page and "Log out" not in page
+
+    # A reader signing in again is never handed the cached anonymous page.
+    client.force_login(reader)
+    again = client.get(url)
+    assert CACHE_HEADER not in again
+    assert 'aria-pressed="true">Following</button>' in _hashtag_item(again.content.decode(), "NorthPier")
