@@ -23,10 +23,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from celery import Celery, Task
 from kombu import Queue
+
+if TYPE_CHECKING:  # the models load with Django, after this module
+    from newsdesk.models import Article
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
 
@@ -284,6 +288,49 @@ def enrich_again(article_ids: list[str]) -> EnrichReport:
             done.append(article_id)
     clear_enrich_failures(done)
     report.enriched = len(done)
+    return report
+
+
+@dataclass
+class RetryReport:
+    extracted: list[str] = field(default_factory=list)  # the ids the articles ended under
+    queued: int = 0  # for the ingest workers
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+    # Failed on an error that may heal (a timeout, a refused connection): pending, the scheduler
+    # tries them again, up to the attempts a page is given.
+    waiting: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+
+
+def retry_pages(articles: list["Article"]) -> RetryReport:
+    """Fetch and extract these articles' pages again through the task layer's `fetch_article`,
+    which records or clears their failures and enriches what it extracts, as for a new article.
+
+    With a broker they are queued for the ingest workers; without one they are fetched here, one
+    by one, and each outcome is read back.
+    """
+    from newsdesk.models import Article, ExtractionState
+    from newsdesk.store.failures import wait_for_page_again
+
+    report = RetryReport()
+    wait_for_page_again([article.id for article in articles])
+    if not app.conf.task_always_eager:
+        for article in articles:
+            dispatch(fetch_article, article.id)
+        report.queued = len(articles)
+        return report
+    for article in articles:
+        try:
+            final_id = run_article_inline(article.id)
+        except Exception as error:
+            report.failed.append((article.url, f"{type(error).__name__}: {error}"))
+            continue
+        now = Article.objects.filter(id=final_id).values("extraction", "last_error").first()
+        if now is not None and now["extraction"] == ExtractionState.PAGE:
+            report.extracted.append(final_id)
+        elif now is not None and now["extraction"] == ExtractionState.PENDING:
+            report.waiting.append((article.url, now["last_error"] or "not fetched this turn"))
+        else:
+            report.failed.append((article.url, now["last_error"] if now else "the article is gone"))
     return report
 
 

@@ -8,7 +8,9 @@ import pytest
 from newsdesk.management.testing import site_env
 
 
-@pytest.mark.parametrize("command", [["sources", "list"], ["crawl", "--once"], ["opml", "export"]])
+@pytest.mark.parametrize(
+    "command", [["sources", "list"], ["crawl", "--once"], ["opml", "export"], ["failures", "list"]]
+)
 def test_an_unmigrated_database_is_one_clear_error(tmp_path, command):
     done = subprocess.run(
         [sys.executable, "-m", "newsdesk", *command],

@@ -50,11 +50,27 @@ class DiscoveredArticle:
 
 def find_existing(source: Source, url: str, guid: str) -> Article | None:
     """The stored article this link or GUID names, under any of its identities."""
-    canonical = canonicalize_url(url)
-    match = Q(id=article_id(canonical)) | Q(url=url) | Q(canonical_url=canonical)
+    match = _named_by_url(url)
     if guid:
         match |= Q(source=source, guid=guid)
     return Article.objects.filter(match).first()
+
+
+def find_article(id_or_url: str) -> Article | None:
+    """The article with this id, or this link (as the feed gave it, or any form of its canonical URL)."""
+    value = id_or_url.strip()
+    match = Q(id=value)
+    if "://" in value:
+        try:
+            match |= _named_by_url(value)
+        except ValueError:  # a port that is not a number: only the link as given can name it
+            match |= Q(url=value)
+    return Article.objects.filter(match).first()
+
+
+def _named_by_url(url: str) -> Q:
+    canonical = canonicalize_url(url)
+    return Q(id=article_id(canonical)) | Q(url=url) | Q(canonical_url=canonical)
 
 
 def record_discovered(source: Source, feed: Feed | None, found: DiscoveredArticle) -> Article | None:

@@ -13,8 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator, capfirst
 
 from newsdesk.ingest.sources import MAX_DISCOVERED_FEEDS, SourceError, add_source, pause_feeds, resume_feeds
 from newsdesk.models import (
@@ -27,9 +28,11 @@ from newsdesk.models import (
     Hashtag,
     ModerationAction,
     Source,
+    Story,
 )
 from newsdesk.web.accounts.actions import delete_account
 from newsdesk.web.accounts.lib import is_deleted_reader
+from newsdesk.web.moderation.actions import moderate_comment
 
 User = get_user_model()
 HTTP_ONLY = URLValidator(
@@ -289,6 +292,176 @@ class HashtagAdmin(admin.ModelAdmin):
     list_display = ("name", "key", "created_at")
     search_fields = ("name", "key")
     show_full_result_count = False
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    """Stories as the clusterer made them, to look at: counts, centroid and members are the
+    pipeline's (enrich/stories), and a save from a form read a moment earlier would undo its updates."""
+
+    list_display = (
+        "title",
+        "representative_source",
+        "article_count",
+        "source_count",
+        "first_published_at",
+        "last_published_at",
+        "articles_link",
+    )
+    search_fields = ("title", "=id")
+    ordering = ("-last_published_at",)
+    fields = (
+        "title",
+        "representative",
+        "article_count",
+        "source_count",
+        "first_published_at",
+        "last_published_at",
+        "rank_score",
+        "created_at",
+        "updated_at",
+        "members",
+    )
+    readonly_fields = fields
+    show_full_result_count = False
+    # Members shown on a story's own admin page; the rest are one link away.
+    MEMBERS_SHOWN = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
+        # As the home page reads stories: the centroid and the representative's body are never shown.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("representative__source")
+            .defer(
+                "centroid",
+                "representative__html",
+                "representative__text",
+                "representative__category_evidence",
+            )
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, story: Story | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, story: Story | None = None) -> bool:
+        # Deleting a story would take its readers' comments with it.
+        return False
+
+    @admin.display(description="source of the lead article", ordering="representative__source__name")
+    def representative_source(self, story: Story) -> str:
+        return story.representative.source.name if story.representative else "-"
+
+    @admin.display(description="articles")
+    def articles_link(self, story: Story) -> str:
+        return format_html('<a href="{}">list</a>', _story_articles_url(story))
+
+    @admin.display(description="members")
+    def members(self, story: Story) -> str:
+        articles = (
+            Article.objects.filter(story_id=story.id)
+            .select_related("source")
+            .defer("html", "text", "category_evidence")
+            .order_by("-published_at")[: self.MEMBERS_SHOWN]
+        )
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> ({}, {}, {})</li>',
+            (
+                (
+                    reverse("admin:newsdesk_article_change", args=[quote(article.pk)]),
+                    article.title,
+                    article.source.name,
+                    f"{timezone.localtime(article.published_at):%Y-%m-%d %H:%M}",
+                    article.get_extraction_display(),
+                )
+                for article in articles
+            ),
+        )
+        return format_html(
+            '<ul>{}</ul><a href="{}">All {} articles of this story in the article list</a>',
+            rows,
+            _story_articles_url(story),
+            story.article_count,
+        )
+
+
+def _story_articles_url(story: Story) -> str:
+    return f"{reverse('admin:newsdesk_article_changelist')}?story__id__exact={story.id}"
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Comments to find and moderate. A comment is changed only through the moderation app's own
+    actions (newsdesk/web/moderation), which keep the audit log; the change page is read-only, and
+    no comment is deleted outright (its replies would go with it): "delete" is moderation's."""
+
+    list_display = ("excerpt", "author", "page", "state", "report_count", "created_at")
+    list_filter = ("state",)
+    search_fields = ("body", "author__username", "author__email", "author__profile__display_name")
+    ordering = ("-created_at",)
+    show_full_result_count = False
+    actions = ["hide", "restore", "delete"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "article", "story")
+            .defer(
+                "article__html",
+                "article__text",
+                "article__category_evidence",
+                "story__centroid",
+            )
+        )
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # readers post through the site, where every rule a comment must pass applies
+
+    def has_change_permission(self, request: HttpRequest, comment: Comment | None = None) -> bool:
+        # The list (and so its actions) for those who may change comments; each comment's page to view.
+        return comment is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, comment: Comment | None = None) -> bool:
+        return False
+
+    @admin.display(description="comment")
+    def excerpt(self, comment: Comment) -> str:
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description="on")
+    def page(self, comment: Comment) -> Article | Story | None:
+        return comment.article or comment.story
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], action: str, done: str) -> None:
+        comments = list(queryset.select_related("author"))
+        with transaction.atomic():
+            for comment in comments:
+                moderate_comment(request.user, comment, action)
+        self.message_user(request, f"{len(comments)} comment(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Hide (moderation: logged)", permissions=["change"])
+    def hide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._moderate(request, queryset, "hide", "hidden")
+
+    @admin.action(
+        description="Restore: visible, reports resolved (moderation: logged)", permissions=["change"]
+    )
+    def restore(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._moderate(request, queryset, "approve", "restored")
+
+    @admin.action(description="Delete (moderation: logged; replies stay)", permissions=["change"])
+    def delete(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._moderate(request, queryset, "delete", "deleted")
 
 
 class AccountDeletionCollector(NestedObjects):

@@ -1,6 +1,7 @@
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher
 from newsdesk.web.accounts.actions import delete_account
 from newsdesk.web.accounts.lib import display_name
 from newsdesk.web.accounts.testing import make_reader
-from newsdesk.web.comments.actions import post_comment
+from newsdesk.web.comments.actions import post_comment, report_comment
 from newsdesk.web.moderation.actions import moderate_comment
 from newsdesk.web.testing import make_article, make_source
 
@@ -268,3 +269,129 @@ def test_deleting_articles_in_the_admin_recounts_their_story(
     story.refresh_from_db()
     assert not Article.objects.filter(id=gone.id).exists()
     assert (story.article_count, story.source_count, story.representative_id) == (1, 1, kept.id)
+
+
+def add_comments(article: Article, count: int, start: int = 0) -> list[Comment]:
+    """`count` comments, each by its own reader; every other one on a story of its own."""
+    comments = []
+    for n in range(start, start + count):
+        target = article
+        if n % 2:
+            target = Story.objects.create(
+                title=f"Story {n}", first_published_at=timezone.now(), last_published_at=timezone.now()
+            )
+        comments.append(
+            post_comment(make_reader(f"reader{n}@example.org", f"Reader {n}"), target, f"Note {n}")
+        )
+    return comments
+
+
+def add_stories(count: int, start: int = 0) -> list[Story]:
+    stories = []
+    for n in range(start, start + count):
+        source = make_source(f"Island Post {n}")
+        lead = make_article(source, f"Ferry {n} delayed")
+        story = Story.objects.create(
+            title=lead.title,
+            representative=lead,
+            article_count=2,
+            source_count=2,
+            first_published_at=timezone.now(),
+            last_published_at=timezone.now(),
+        )
+        make_article(source, f"Ferry {n} delayed again", story=story)
+        Article.objects.filter(id=lead.id).update(story=story)
+        stories.append(story)
+    return stories
+
+
+@pytest.mark.parametrize(
+    ("model", "add"),
+    [
+        (
+            "comment",
+            lambda start, n: add_comments(make_article(make_source(f"Quay {start}"), "Quay"), n, start),
+        ),
+        ("story", lambda start, n: add_stories(n, start)),
+    ],
+)
+def test_the_comment_and_story_lists_cost_the_same_queries_for_one_row_or_seven(admin_client, model, add):
+    listing = reverse(f"admin:newsdesk_{model}_changelist")
+    add(0, 1)
+    with CaptureQueriesContext(connection) as one_row:
+        assert len(admin_client.get(listing).context["cl"].result_list) == 1
+    add(1, 6)
+    with CaptureQueriesContext(connection) as seven_rows:
+        response = admin_client.get(listing)
+    assert len(response.context["cl"].result_list) == 7
+    assert len(seven_rows) == len(one_row)
+    first = response.context["cl"].result_list[0]
+    assert admin_client.get(reverse(f"admin:newsdesk_{model}_change", args=[first.pk])).status_code == 200
+
+
+def test_the_comment_list_shows_author_page_state_and_reports_and_filters_by_state(admin_client):
+    article = make_article(make_source("Harbour Times"), "Lighthouse reopens")
+    kept, hidden = add_comments(article, 2)
+    report_comment(kept, make_reader("bob@example.org"), "abuse")
+    Comment.objects.filter(pk=hidden.pk).update(state=Comment.State.HIDDEN)
+    listing = reverse("admin:newsdesk_comment_changelist")
+
+    html = admin_client.get(listing, {"state__exact": "visible"}).content.decode()
+    assert "Note 0" in html and "Note 1" not in html
+    assert "reader0" in html and "Lighthouse reopens" in html
+    assert '<td class="field-report_count">1</td>' in html
+    found = admin_client.get(listing, {"q": "reader1"}).context["cl"].result_list
+    assert list(found) == [hidden]
+
+
+def test_comment_actions_are_the_moderation_apps_and_are_logged(admin_client, admin_user):
+    article = make_article(make_source("Harbour Times"), "Lighthouse reopens")
+    comment, other = add_comments(article, 2)
+    report_comment(comment, make_reader("bob@example.org"), "abuse")
+    listing = reverse("admin:newsdesk_comment_changelist")
+    actions = admin_client.get(listing).context["action_form"].fields["action"].choices
+    assert [name for name, _ in actions if name] == ["hide", "restore", "delete"]
+
+    for action in ("hide", "restore", "delete"):
+        response = admin_client.post(
+            listing, {"action": action, "_selected_action": [comment.pk, other.pk]}, follow=True
+        )
+        assert response.status_code == 200
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.DELETED and comment.body == "Note 0"  # replies and text stay
+    assert not comment.reports.filter(resolved=False).exists()
+    log = ModerationAction.objects.filter(comment=comment).order_by("created_at", "id")
+    assert [(entry.action, entry.moderator_id, entry.target_user_id) for entry in log] == [
+        ("hide", admin_user.pk, comment.author_id),
+        ("approve", admin_user.pk, comment.author_id),
+        ("delete", admin_user.pk, comment.author_id),
+    ]
+    assert ModerationAction.objects.filter(comment=other).count() == 3
+
+
+def test_a_comment_is_changed_only_through_the_actions(admin_client):
+    comment = add_comments(make_article(make_source("Harbour Times"), "Lighthouse"), 1)[0]
+    change = reverse("admin:newsdesk_comment_change", args=[comment.pk])
+    page = admin_client.get(change)
+    assert page.status_code == 200 and "Note 0" in page.content.decode()
+    assert admin_client.post(change, {"body": "Rewritten", "state": "visible"}).status_code == 403
+    assert admin_client.get(reverse("admin:newsdesk_comment_delete", args=[comment.pk])).status_code == 403
+    assert admin_client.get(reverse("admin:newsdesk_comment_add")).status_code == 403
+    assert Comment.objects.get(pk=comment.pk).body == "Note 0"
+
+
+def test_a_story_page_lists_its_articles_and_links_to_them(admin_client):
+    (story,) = add_stories(1)
+    page = admin_client.get(reverse("admin:newsdesk_story_change", args=[story.pk]))
+    html = page.content.decode()
+    assert "Ferry 0 delayed again" in html and "Island Post 0" in html
+    articles = f"{reverse('admin:newsdesk_article_changelist')}?story__id__exact={story.pk}"
+    assert articles.replace("&", "&amp;") in html or articles in html
+    story_type = ContentType.objects.get_for_model(Story).pk
+    assert reverse("admin:view_on_site", args=[story_type, story.pk]) in html  # the reader's story page
+    listed = admin_client.get(articles).context["cl"].result_list
+    assert {article.title for article in listed} == {"Ferry 0 delayed", "Ferry 0 delayed again"}
+    assert admin_client.post(reverse("admin:newsdesk_story_change", args=[story.pk]), {}).status_code == 403
+    found = admin_client.get(reverse("admin:newsdesk_story_changelist"), {"q": "Ferry 0"})
+    assert list(found.context["cl"].result_list) == [story]
+    assert admin_client.get(reverse("admin:newsdesk_story_delete", args=[story.pk])).status_code == 403

@@ -47,13 +47,13 @@ class Command(DatabaseCommand):
                 )
             for feed in Feed.objects.select_related("source"):
                 if feed.disabled_at:
-                    state = f"disabled: {_one_line(feed.disabled_reason)}"
+                    state = f"disabled: {one_line(feed.disabled_reason)}"
                 elif not feed.source.is_active:
                     state = "source inactive"  # never polled while so
                 else:
                     state = f"next poll in {max(0, int((feed.next_poll_at - now).total_seconds()))}s"
                 if feed.consecutive_errors and feed.last_error and not feed.disabled_at:
-                    state += f"\tlast error: {_one_line(feed.last_error)}"
+                    state += f"\tlast error: {one_line(feed.last_error)}"
                 self.stdout.write(
                     f"{feed.source.name}\t{feed.url}\tstatus={feed.last_status or '-'}\t"
                     f"errors={feed.consecutive_errors}\t{state}"
@@ -88,7 +88,7 @@ class Command(DatabaseCommand):
         self.stdout.write(f"loaded {report.sources_created} sources, {report.feeds_created} feeds")
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Keeps each feed on one line of the listing, however long the error."""
     lines = text.strip().splitlines()
     return Truncator(lines[0] if lines else "").chars(ERROR_CHARS)
