@@ -161,23 +161,38 @@ def add_source(url: str, fetcher: Fetcher, *, name: str = "", section: str = "")
                 raise SourceError(f"{feed_url}: {error}") from error
             continue
         site = homepage or parsed.link or _homepage_of_feed(feed_url)
-        with transaction.atomic():
-            source, _ = source_for(
-                name or parsed.title or urlsplit(site).hostname or feed_url, site, explicit_name=bool(name)
-            )
-            feed, created = Feed.objects.get_or_create(
-                url=feed_url,
-                defaults={
-                    "source": source,
-                    "title": parsed.title[:500],
-                    "kind": parsed.kind,
-                    "section": category_from_section(section) or "" if section else "",
-                },
-            )
-        feeds.append(AddedFeed(feed, created))
+        feeds.append(
+            _file_feed(feed_url, site, name=name, title=parsed.title, section=section, kind=parsed.kind)
+        )
     if not feeds:
         raise SourceError(f"no readable feed found at {url}")
     return feeds
+
+
+def add_feed_unread(url: str, *, name: str = "", section: str = "") -> AddedFeed:
+    """A feed URL stored without fetching it (the publisher is down, or this machine is offline):
+    the poller reads it on its next pass, and the feed's health shows what it found."""
+    url = web_address(url)
+    return _file_feed(url, _homepage_of_feed(url), name=name, section=section)
+
+
+def _file_feed(
+    feed_url: str, site: str, *, name: str, section: str, title: str = "", kind: str = ""
+) -> AddedFeed:
+    """The feed under its publisher's source (found or made); a feed the site has stays as it is."""
+    with transaction.atomic():
+        source, _ = source_for(
+            name or title or urlsplit(site).hostname or feed_url, site, explicit_name=bool(name)
+        )
+        defaults = {
+            "source": source,
+            "title": title[:500],
+            "section": category_from_section(section) or "" if section else "",
+        }
+        if kind:
+            defaults["kind"] = kind
+        feed, created = Feed.objects.get_or_create(url=feed_url, defaults=defaults)
+    return AddedFeed(feed, created)
 
 
 # Why a feed an operator paused is not polled, as `sources list` and the admin show it.

@@ -2,12 +2,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from newsdesk.ingest.feeds import OpmlOutline
 from newsdesk.ingest.sources import SourceError, import_outlines, source_for, web_address
 from newsdesk.models import Feed, Source
-from newsdesk.pipeline import reset_shared_fetcher
-from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher
+from newsdesk.pipeline import poll_stage, reset_shared_fetcher
+from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher, harbour_stories
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,30 @@ def test_adding_a_feed_twice_says_it_was_already_there():
     reset_shared_fetcher()
     assert first.getvalue() == f"added Harbour Gazette: {url}\n"
     assert second.getvalue() == f"already present Harbour Gazette: {url}\n"
+
+
+def test_a_feed_added_without_fetching_is_read_on_the_next_poll():
+    """The publisher is down when the operator adds it: the URL is stored, and polled once it is up."""
+    reset_shared_fetcher()
+    publisher = Publisher("Harbour Gazette")
+    with FixtureWeb([publisher]):
+        url = publisher.url("/feed.xml")  # not there yet
+        with pytest.raises(CommandError, match="could not fetch"):
+            call_command("sources", "add", url, stdout=StringIO())
+        out = StringIO()
+        call_command("sources", "add", url, "--no-fetch", "--section", "business", stdout=out)
+        feed = Feed.objects.select_related("source").get(url=url)
+        assert out.getvalue() == f"added {feed.source.name}: {url}\n"
+        assert feed.section == "business" and feed.source.homepage_url == publisher.url("/")
+        again = StringIO()
+        call_command("sources", "add", url, "--no-fetch", stdout=again)
+        assert again.getvalue() == f"already present {feed.source.name}: {url}\n"
+        publisher.add_feed(FixtureFeed("/feed.xml", "Harbour Gazette: latest", harbour_stories()[:2]))
+        outcome = poll_stage(feed.id)
+    reset_shared_fetcher()
+    assert outcome.error == "" and len(outcome.new_article_ids) == 2
+    with pytest.raises(CommandError, match="not a web address"):
+        call_command("sources", "add", "ftp://files.example/feed.xml", "--no-fetch")
 
 
 def test_opml_outlines_with_unfetchable_urls_are_reported_not_stored():

@@ -2,7 +2,14 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from newsdesk.ingest.sources import SourceError, add_source, load_default_sources, pause_feeds, resume_feeds
+from newsdesk.ingest.sources import (
+    SourceError,
+    add_feed_unread,
+    add_source,
+    load_default_sources,
+    pause_feeds,
+    resume_feeds,
+)
 from newsdesk.management.base import DatabaseCommand
 from newsdesk.models import Article, Feed
 from newsdesk.pipeline import shared_fetcher
@@ -19,6 +26,12 @@ class Command(DatabaseCommand):
         add.add_argument("url")
         add.add_argument("--name", default="", help="publisher name (default: the feed's title)")
         add.add_argument("--section", default="", help="the feed's section, a prior for its category")
+        add.add_argument(
+            "--no-fetch",
+            action="store_true",
+            help="store the URL as a feed without fetching it now (the publisher is down, or this "
+            "machine is offline); it must be the feed's own URL, read on the next poll",
+        )
         sub.add_parser("list", help="every feed with its health")
         pause = sub.add_parser("pause", help="stop polling a feed (its articles stay)")
         pause.add_argument("url", help="the feed's URL, as `sources list` shows it")
@@ -30,10 +43,12 @@ class Command(DatabaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "add":
+            named = {"name": options["name"], "section": options["section"]}
             try:
-                feeds = add_source(
-                    options["url"], shared_fetcher(), name=options["name"], section=options["section"]
-                )
+                if options["no_fetch"]:
+                    feeds = [add_feed_unread(options["url"], **named)]
+                else:
+                    feeds = add_source(options["url"], shared_fetcher(), **named)
             except SourceError as error:
                 raise CommandError(str(error)) from error
             for feed, new in feeds:
