@@ -157,17 +157,33 @@ class StoryState:
         return max(0.0, when - self.last)
 
     def burst_gap(self, when: float) -> float:
-        """Seconds between `when` and the nearest member's publication (the span's edge if none is known)."""
+        """Seconds between `when` and the nearest member's publication (the span's edge if none is known).
+
+        Members known only by their day do not count: infinity when no member has a time.
+        """
         if not self.times:
             return self.gap(when)
         after = bisect_left(self.times, when)
-        return min(abs(when - self.times[i]) for i in (after - 1, after) if 0 <= i < len(self.times))
+        before = after - 1
+        while before >= 0 and day_only(self.times[before]):
+            before -= 1
+        while after < len(self.times) and day_only(self.times[after]):
+            after += 1
+        gaps = [abs(when - self.times[i]) for i in (before, after) if 0 <= i < len(self.times)]
+        return min(gaps, default=math.inf)
 
     def representative(self) -> str | None:
         """The kept member closest to the centroid: the headline that best stands for the story."""
         if not self.members:
             return None
         return self.members[int(np.argmax(self.member_matrix() @ self.centroid))][0]
+
+
+def day_only(when: float) -> bool:
+    """Whether `when` (epoch seconds) is exactly a midnight UTC: how a feed's or a page's bare day is
+    stored. It says nothing of the hour a story went out, so it earns no burst bonus: otherwise
+    every article of a day-only feed would be "moments after" every other one of that day."""
+    return when % 86400 == 0
 
 
 def new_story(key: int, item: StoryItem, members_kept: int) -> StoryState:
@@ -198,7 +214,7 @@ def story_score(
     item: StoryItem, story: StoryState, terms: TermStatistics, settings: ClusterSettings
 ) -> float:
     content = content_score(item, story, terms, settings)
-    if not settings.burst_bonus:
+    if not settings.burst_bonus or day_only(item.published):
         return content
     burst_gap = story.burst_gap(item.published)
     return content * (1 + settings.burst_bonus * 2 ** (-burst_gap / settings.burst_half_life))

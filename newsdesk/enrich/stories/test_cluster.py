@@ -14,6 +14,8 @@ from newsdesk.enrich.stories.cluster import (
 )
 
 HOUR = 3600.0
+# Streams start at noon: an exact midnight is how a bare day is stored, and earns no burst bonus.
+NOON = 12 * HOUR
 NO_BURST = replace(ClusterSettings(), burst_bonus=0.0)
 
 
@@ -24,7 +26,7 @@ def axis(*weights: float) -> np.ndarray:
 
 
 def item(item_id: str, title: str, hours: float, vector: np.ndarray, source: str = "") -> StoryItem:
-    return StoryItem(id=item_id, title=title, published=hours * HOUR, vector=vector, source=source)
+    return StoryItem(id=item_id, title=title, published=NOON + hours * HOUR, vector=vector, source=source)
 
 
 def test_title_terms_fold_plurals_and_possessives_and_drop_stopwords():
@@ -155,7 +157,7 @@ def test_open_stories_shortlist_the_closest_centroids_and_the_current_burst_with
     stories.drop(1)
     assert sorted(story.key for story in stories.shortlist(probe, settings)) == [2, 3, 4]
     assert [story.key for story in stories.converging(stories[2], 0.95, settings.window)] == [3]
-    stories.close_quiet(before=1 * HOUR)
+    stories.close_quiet(before=NOON + 1 * HOUR)
     assert sorted(story.key for story in stories.values()) == [4]
 
 
@@ -176,8 +178,25 @@ def test_closing_many_quiet_stories_at_once_closes_exactly_those():
     stories = OpenStories()
     for key in range(200):
         stories.put(new_story(key, item(f"i{key}", "t", key, axis(1, key / 200)), 50))
-    stories.close_quiet(before=150 * HOUR)
+    stories.close_quiet(before=NOON + 150 * HOUR)
     assert sorted(story.key for story in stories.values()) == list(range(150, 200))
     probe = item("p", "t", 199, axis(1, 0.5))
     settings = replace(NO_BURST, candidates=1, window=1000 * HOUR)
     assert [story.key for story in stories.shortlist(probe, settings)] == [150]
+
+
+def test_articles_known_only_by_their_day_get_no_burst_bonus():
+    """A feed that gives bare days stores each at its midnight: not "moments after" each other."""
+    weakly_related = axis(0.3, np.sqrt(1 - 0.09))
+    midnight = 20 * 24 * HOUR
+
+    def second_joins(first_at: float, second_at: float) -> bool:
+        clusterer = StoryClusterer()
+        story = clusterer.add(StoryItem("d1", "Harbour gates fail", first_at, axis(1)))
+        return clusterer.add(StoryItem("d2", "Quay flooded", second_at, weakly_related)) == story
+
+    assert not second_joins(midnight, midnight)
+    # A timed article seconds after a day-only one is not in its burst either.
+    assert not second_joins(midnight, midnight + 5)
+    # Timed, the same two seconds apart are one burst.
+    assert second_joins(midnight + 60, midnight + 65)
