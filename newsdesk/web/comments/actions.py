@@ -139,7 +139,10 @@ def _checked_body(body: str) -> str:
 def _refuse_if_suspended(user: AbstractBaseUser) -> None:
     until = profile_of(user).suspended_until
     if until and until > timezone.now():
-        raise CommentRefused(f"Your account is suspended from commenting until {until:%d-%m-%Y %H:%M} UTC.")
+        until = timezone.localtime(until)  # in the reader's own zone, named
+        raise CommentRefused(
+            f"Your account is suspended from commenting until {until:%d-%m-%Y %H:%M} {until.tzname()}."
+        )
 
 
 def _target_ids(target: Target) -> tuple[str | None, int | None]:

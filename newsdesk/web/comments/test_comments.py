@@ -1,6 +1,6 @@
 """Comments through HTTP and through the actions: threads, edits, reports, holds, limits, IDOR."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -212,6 +212,17 @@ def test_suspended_readers_cannot_post(client, article, ann):
     assert response.status_code == 400 and "suspended" in response.content.decode()
     assert "Let me speak" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_a_suspension_ends_at_a_time_in_the_readers_own_zone(client, article, ann):
+    until = datetime(2099, 6, 26, 23, 30, tzinfo=UTC)
+    ReaderProfile.objects.filter(user=ann).update(suspended_until=until)
+    client.force_login(ann)
+    said = client.post(post_url(article), {"body": "Let me speak"}).content.decode()
+    assert "until 26-06-2099 23:30 UTC." in said
+    ReaderProfile.objects.filter(user=ann).update(time_zone="Europe/Paris")
+    said = client.post(post_url(article), {"body": "Let me speak"}).content.decode()
+    assert "until 27-06-2099 01:30 CEST." in said
 
 
 def test_shadow_banned_reader_sees_own_comments_nobody_else_does(client, article, ann, bob):
