@@ -443,11 +443,17 @@ class CommentAdmin(admin.ModelAdmin):
         return comment.article or comment.story
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], action: str, done: str) -> None:
-        comments = list(queryset.select_related("author"))
+        # A deletion is final, its author's or a moderator's, as in the moderation queue, which
+        # never lists deleted comments: restoring one would publish what its author withdrew.
+        deleted = queryset.filter(state=Comment.State.DELETED).count()
+        comments = list(queryset.exclude(state=Comment.State.DELETED).select_related("author"))
         with transaction.atomic():
             for comment in comments:
                 moderate_comment(request.user, comment, action)
         self.message_user(request, f"{len(comments)} comment(s) {done}.", messages.SUCCESS)
+        if deleted:
+            left = f"{deleted} deleted comment(s) left as they are: a deletion is final."
+            self.message_user(request, left, messages.WARNING)
 
     @admin.action(description="Hide (moderation: logged)", permissions=["change"])
     def hide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:

@@ -14,7 +14,7 @@ from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher
 from newsdesk.web.accounts.actions import delete_account
 from newsdesk.web.accounts.lib import display_name
 from newsdesk.web.accounts.testing import make_reader
-from newsdesk.web.comments.actions import post_comment, report_comment
+from newsdesk.web.comments.actions import delete_comment, post_comment, report_comment
 from newsdesk.web.moderation.actions import moderate_comment
 from newsdesk.web.testing import make_article, make_source
 
@@ -367,6 +367,22 @@ def test_comment_actions_are_the_moderation_apps_and_are_logged(admin_client, ad
         ("delete", admin_user.pk, comment.author_id),
     ]
     assert ModerationAction.objects.filter(comment=other).count() == 3
+
+
+def test_a_deleted_comment_stays_deleted_whatever_the_action(admin_client):
+    """Its author withdrew it (or a moderator deleted it): no admin action brings it back."""
+    article = make_article(make_source("Harbour Times"), "Lighthouse reopens")
+    withdrawn, shown = add_comments(article, 2)
+    delete_comment(withdrawn, withdrawn.author)
+    listing = reverse("admin:newsdesk_comment_changelist")
+    for action in ("restore", "hide"):
+        response = admin_client.post(
+            listing, {"action": action, "_selected_action": [withdrawn.pk, shown.pk]}, follow=True
+        )
+        assert "1 deleted comment(s) left as they are" in response.content.decode()
+    assert Comment.objects.get(pk=withdrawn.pk).state == Comment.State.DELETED
+    assert Comment.objects.get(pk=shown.pk).state == Comment.State.HIDDEN
+    assert not ModerationAction.objects.filter(comment=withdrawn).exists()
 
 
 def test_a_comment_is_changed_only_through_the_actions(admin_client):
