@@ -49,11 +49,18 @@ class DiscoveredArticle:
 
 
 def find_existing(source: Source, url: str, guid: str) -> Article | None:
-    """The stored article this link or GUID names, under any of its identities."""
+    """The stored article this link or GUID names, under any of its identities, or the one it
+    moved to: a feed entry dropped as a second URL of another article's text is not new again
+    the next time its feed is read."""
     match = _named_by_url(url)
     if guid:
         match |= Q(source=source, guid=guid)
-    return Article.objects.filter(match).first()
+    found = Article.objects.filter(match).first()
+    if found is None:
+        old_id = article_id(canonicalize_url(url))
+        moved_to = ArticleRedirect.objects.filter(old_id=old_id).values("article_id")
+        found = Article.objects.filter(id__in=moved_to).first()
+    return found
 
 
 def find_article(id_or_url: str) -> Article | None:

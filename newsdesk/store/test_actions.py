@@ -1,7 +1,9 @@
+from dataclasses import replace
+
 import pytest
 
 from newsdesk.models import Article, Comment, SavedArticle
-from newsdesk.store.actions import rekey_article
+from newsdesk.store.actions import DiscoveredArticle, drop_duplicate_article, record_discovered, rekey_article
 from newsdesk.store.identity import article_id, canonicalize_url
 from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import post_comment
@@ -71,3 +73,28 @@ def test_the_old_address_of_a_moved_article_redirects_to_where_it_went(client):
         assert response["Location"] == kept.get_absolute_url() + "?ref=share"
     assert client.get(kept.get_absolute_url()).status_code == 200
     assert client.get("/en/article/" + "f" * 32 + "/").status_code == 404
+
+
+def test_a_feed_entry_dropped_as_a_copy_is_not_new_the_next_time_its_feed_is_read():
+    """Its page turned out to carry another article's text: it redirects there, and stays gone."""
+    source = make_source("Harbour Times")
+    entry = DiscoveredArticle(
+        url="https://harbour-times.example/news/1?utm_source=rss",
+        guid="harbour-1",
+        title="Lighthouse relit",
+        summary="",
+        text="",
+        html="",
+        published=None,
+        authors=[],
+        tags=[],
+        image="",
+    )
+    copy = record_discovered(source, None, entry)
+    kept = make_article(source, "Lighthouse relit", url=CANONICAL)
+    drop_duplicate_article(copy.id, kept.id)
+
+    assert record_discovered(source, None, entry) is None
+    # Nor under another GUID, as a feed that regenerates them would give it.
+    assert record_discovered(source, None, replace(entry, guid="harbour-1-again")) is None
+    assert list(Article.objects.values_list("id", flat=True)) == [kept.id]
