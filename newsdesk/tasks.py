@@ -299,6 +299,8 @@ class RetryReport:
     # Failed on an error that may heal (a timeout, a refused connection): pending, the scheduler
     # tries them again, up to the attempts a page is given.
     waiting: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+    # Not sent at all: the publisher asked us to pause (Retry-After); the scheduler sends them later.
+    deferred: list[str] = field(default_factory=list)  # urls
 
 
 def retry_pages(articles: list["Article"]) -> RetryReport:
@@ -324,9 +326,13 @@ def retry_pages(articles: list["Article"]) -> RetryReport:
         except Exception as error:
             report.failed.append((article.url, f"{type(error).__name__}: {error}"))
             continue
-        now = Article.objects.filter(id=final_id).values("extraction", "last_error").first()
+        now = (
+            Article.objects.filter(id=final_id).values("extraction", "last_error", "extract_attempts").first()
+        )
         if now is not None and now["extraction"] == ExtractionState.PAGE:
             report.extracted.append(final_id)
+        elif now is not None and now["extraction"] == ExtractionState.PENDING and not now["extract_attempts"]:
+            report.deferred.append(article.url)  # its last_error is the old one: nothing was tried
         elif now is not None and now["extraction"] == ExtractionState.PENDING:
             report.waiting.append((article.url, now["last_error"] or "not fetched this turn"))
         else:

@@ -67,7 +67,7 @@ def test_a_failed_page_is_listed_with_its_source_status_attempts_and_error():
         "status=404",
         "attempts=1",
     )
-    assert last == f"last={timezone.localtime(FetchFailure.objects.get().last_seen_at):%Y-%m-%d %H:%M}"
+    assert last == f"last={timezone.localtime(FetchFailure.objects.get().last_seen_at):%Y-%m-%d %H:%M %Z}"
     assert "404" in error
 
 
@@ -107,6 +107,33 @@ def test_a_page_that_fails_again_on_a_server_error_is_left_to_the_scheduler():
     assert err.getvalue().startswith(f"failed again, the scheduler tries it again later: {article.url}: ")
     article.refresh_from_db()
     assert article.extraction == ExtractionState.PENDING and "500" in article.last_error
+
+
+def test_pages_not_sent_because_the_publisher_asked_to_wait_are_not_called_failed():
+    stories = harbour_stories()[:2]
+    for story in stories:
+        story.route = Status(404)
+    publisher = Publisher("Harbour Gazette")
+    publisher.add_feed(FixtureFeed("/feed.xml", "Harbour Gazette: latest", stories))
+    out, err = StringIO(), StringIO()
+    with FixtureWeb([publisher]):
+        ((feed, _),) = add_source(publisher.feed_urls()[0], shared_fetcher(), name=publisher.name)
+        for article_id in poll_stage(feed.id).new_article_ids:
+            tasks.run_article_inline(article_id)
+        # Overloaded now: the first page asked for answers to come back in two minutes.
+        for story in stories:
+            story.route = Status(503, headers={"Retry-After": "120"})
+        publisher.refresh()
+        with pytest.raises(CommandError, match="1 of 2 pages failed again"):
+            call_command("failures", "retry", "--source", str(feed.source_id), stdout=out, stderr=err)
+
+    assert out.getvalue() == "0 extracted, 1 failed again, 1 left to the scheduler (not sent)\n"
+    tried, untried = err.getvalue().splitlines()
+    assert tried.startswith("failed again, the scheduler tries it again later: ") and "503" in tried
+    assert untried.startswith("not sent, the publisher asked us to wait; the scheduler fetches it: ")
+    # Nothing was tried for it: its failure row counts the one attempt it had.
+    untried_url = untried.rsplit(": ", 1)[1]
+    assert FetchFailure.objects.get(url=untried_url).attempts == 1
 
 
 def test_retrying_a_source_queues_its_failed_pages_for_the_workers_with_a_broker(monkeypatch):

@@ -89,9 +89,10 @@ class Status:
 
     status: int
     body: bytes = b"<html><body><h1>Something went wrong</h1></body></html>"
+    headers: dict[str, str] = field(default_factory=dict)  # Retry-After, say
 
     def respond(self, request: "_Handler") -> int:
-        request.send_simple(self.status, self.body)
+        request.send_simple(self.status, self.body, headers=self.headers)
         return self.status
 
 

@@ -18,7 +18,7 @@ def failure_line(failure: PageFailure) -> str:
     last = timezone.localtime(failure.last_seen_at)
     return (
         f"{failure.source or '-'}\t{failure.url}\t{failure.stage}\tstatus={failure.status_code or '-'}\t"
-        f"attempts={failure.attempts}\tlast={last:%Y-%m-%d %H:%M}\t{one_line(failure.error)}"
+        f"attempts={failure.attempts}\tlast={last:%Y-%m-%d %H:%M %Z}\t{one_line(failure.error)}"
     )
 
 
@@ -85,8 +85,13 @@ class Command(DatabaseCommand):
             self.stderr.write(f"failed again: {url}: {one_line(error)}")
         for url, error in report.waiting:
             self.stderr.write(f"failed again, the scheduler tries it again later: {url}: {one_line(error)}")
+        for url in report.deferred:
+            self.stderr.write(f"not sent, the publisher asked us to wait; the scheduler fetches it: {url}")
         failed = len(report.failed) + len(report.waiting)
-        self.stdout.write(f"{len(report.extracted)} extracted, {failed} failed again")
+        summary = f"{len(report.extracted)} extracted, {failed} failed again"
+        if report.deferred:
+            summary += f", {len(report.deferred)} left to the scheduler (not sent)"
+        self.stdout.write(summary)
         if failed:
             raise CommandError(
                 f"{failed} of {len(articles)} pages failed again and stay shown from their feed entry "
