@@ -169,24 +169,26 @@ def decode_cursor(raw: str) -> Cursor:
         payload = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         if set(payload) == {"o"} and isinstance(payload["o"], int) and 0 <= payload["o"] <= MAX_OFFSET:
             return OffsetCursor(payload["o"])
-        if (
-            set(payload) == {"d", "t", "i"}
-            and payload["d"] in ("older", "newer")
-            and isinstance(payload["i"], str)
-        ):
+        if set(payload) == {"d", "t", "i"} and payload["d"] in ("older", "newer") and _storable(payload["i"]):
             published_at = datetime.fromisoformat(payload["t"])
             if published_at.tzinfo is not None:
                 return KeyCursor(payload["d"] == "older", published_at, payload["i"])
         if (
             set(payload) == {"d", "n", "i"}
             and payload["d"] in ("after", "before")
-            and isinstance(payload["n"], str)
+            and _storable(payload["n"])
             and type(payload["i"]) is int
+            and 0 <= payload["i"] < 2**63
         ):
             return NameCursor(payload["d"] == "after", payload["n"], payload["i"])
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, AttributeError):
         pass
     raise bad_parameter("cursor", "not a cursor this API gave; follow the next and previous links as given")
+
+
+def _storable(value: object) -> bool:
+    """A string every database can compare: PostgreSQL refuses a NUL in text outright."""
+    return isinstance(value, str) and "\x00" not in value
 
 
 def page_size(params: QueryDict, default: int = DEFAULT_PAGE_SIZE, most: int = MAX_PAGE_SIZE) -> int:

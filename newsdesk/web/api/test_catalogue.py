@@ -1,5 +1,7 @@
 """The small lists: trending hashtags (the home page's), active sources, categories, and the index."""
 
+import base64
+import json
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -124,6 +126,25 @@ def test_a_cursor_is_refused_by_a_list_it_does_not_belong_to(get_json):
         cursor = parse_qs(urlsplit(url).query)["cursor"][0]
         response = get_json(other, {"cursor": cursor})
         assert response.status_code == 400 and "cursor" in response.json()["error"]["message"]
+
+
+def hand_made_cursor(payload: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("path", "payload"),
+    [
+        # PostgreSQL refuses a NUL in text; a row id past a bigint overflows it.
+        ("/api/v1/sources", {"d": "after", "n": "A\u0000", "i": 1}),
+        ("/api/v1/sources", {"d": "after", "n": "A", "i": 2**70}),
+        ("/api/v1/articles", {"d": "older", "t": "2026-01-01T00:00:00+00:00", "i": "a\u0000"}),
+    ],
+)
+def test_a_hand_made_cursor_no_database_could_compare_is_a_400(get_json, path, payload):
+    make_article(make_source("Alpha"), "Alpha news")
+    response = get_json(path, {"cursor": hand_made_cursor(payload)})
+    assert response.status_code == 400 and "cursor" in response.json()["error"]["message"]
 
 
 def test_categories_list_every_category_with_a_working_filter_link(get_json):

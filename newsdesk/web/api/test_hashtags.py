@@ -1,6 +1,8 @@
 """/api/v1/hashtags/<name>: one hashtag, found by name as the hashtag page finds it."""
 
+import unicodedata
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -45,7 +47,17 @@ def test_a_hashtag_has_its_name_links_and_recent_counts_of_originals(get_json, h
 
 
 @pytest.mark.parametrize(
-    "asked", ["harbourwall", "HARBOURWALL", "harbourWall", "%23harbourwall", "HarbourWall/"]
+    "asked",
+    [
+        "harbourwall",
+        "HARBOURWALL",
+        "harbourWall",
+        "%23harbourwall",
+        "HarbourWall/",
+        # As tagging keys a name: its letters and digits, whatever lies between them.
+        "Harbour%20Wall",
+        "%23%23HarbourWall",
+    ],
 )
 def test_a_hashtag_is_found_in_any_case_and_with_its_hash(get_json, harbour, asked):
     make_article(harbour, "Wall repaired", hashtags=("HarbourWall",))
@@ -55,7 +67,7 @@ def test_a_hashtag_is_found_in_any_case_and_with_its_hash(get_json, harbour, ask
     assert response.json()["api_url"] == "http://testserver/api/v1/hashtags/HarbourWall"
 
 
-@pytest.mark.parametrize("asked", ["NeverUsed", "%23", "Harbour%20Wall", "%23%23HarbourWall"])
+@pytest.mark.parametrize("asked", ["NeverUsed", "%23", "%20", "Harbour%20Walls"])
 def test_an_unknown_hashtag_is_a_json_404(get_json, harbour, asked):
     make_article(harbour, "Wall repaired", hashtags=("HarbourWall",))
     response = get_json(f"{HASHTAGS}/{asked}")
@@ -71,6 +83,15 @@ def test_the_api_finds_a_hashtag_exactly_when_its_page_does(client, get_json, ha
     make_article(harbour, "Wall repaired", hashtags=("HarbourWall",))
     page = client.get(f"/en/hashtag/{asked}/", follow=True)
     assert get_json(f"{HASHTAGS}/{asked}").status_code == page.status_code
+
+
+def test_a_name_in_another_unicode_form_finds_the_same_hashtag(client, get_json, harbour):
+    make_article(harbour, "Leech signs", hashtags=("OisínLeech",))
+    decomposed = quote(unicodedata.normalize("NFD", "OisínLeech"))
+    assert get_json(f"{HASHTAGS}/{decomposed}").json()["name"] == "OisínLeech"
+    assert client.get(f"/en/hashtag/{decomposed}/", follow=True).status_code == 200
+    listed = get_json("/api/v1/articles", {"hashtag": unicodedata.normalize("NFD", "oisínleech")})
+    assert [a["title"] for a in listed.json()["results"]] == ["Leech signs"]
 
 
 def test_a_hashtag_no_original_carries_any_more_has_no_latest_date(get_json, harbour):

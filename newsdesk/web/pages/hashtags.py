@@ -2,12 +2,15 @@
 
 from django.db.models import QuerySet
 
+from newsdesk.enrich.hashtags.names import hashtag_key
 from newsdesk.models import ArticleHashtag, Hashtag
 
 
 def hashtag_named(tag: str) -> Hashtag | None:
-    """The hashtag `tag` names in any case, with or without its '#'; None when none has that name."""
-    return Hashtag.objects.filter(key=tag.removeprefix("#").lower()).first()
+    """The hashtag `tag` names in any case and Unicode form, with or without its '#' (by the key
+    tagging stored it under); None when none has that name."""
+    key = hashtag_key(tag)
+    return Hashtag.objects.filter(key=key).first() if key else None
 
 
 def hashtag_taggings(hashtag: Hashtag) -> QuerySet[ArticleHashtag]:
