@@ -7,6 +7,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from newsdesk.testing.browser import chromium, new_page
 from newsdesk.web.testing import make_article, make_source
@@ -83,7 +84,7 @@ def test_reader_path_home_article_hashtag_source_search(browser, live_server, st
     assert "Ferry timetable changes for the pier" in related.inner_text()
     assert "Coast Herald" in related.inner_text()
 
-    page.get_by_role("link", name="#NorthPier").click()
+    page.get_by_role("link", name="#NorthPier", exact=True).click()
     assert page.locator("h1").inner_text() == "Latest news with #NorthPier"
     assert page.get_by_role("link", name="Ferry timetable changes for the pier").is_visible()
 
@@ -119,3 +120,22 @@ def test_dark_color_scheme_is_applied(browser, live_server, stories):
         backgrounds[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         context.close()
     assert backgrounds == {"light": "rgb(246, 245, 242)", "dark": "rgb(18, 19, 22)"}
+
+
+@pytest.fixture
+def week_old_story(stories):
+    """Published at 16:07 UTC ten days ago: already the next day in Kiritimati (UTC+14)."""
+    when = (timezone.now() - timedelta(days=10)).replace(hour=16, minute=7, second=0, microsecond=0)
+    return make_article(make_source("Island Post"), "Harbour ball returns", published_at=when)
+
+
+def test_an_old_date_stays_the_day_the_page_gave_whatever_the_browsers_zone(
+    week_old_story, browser, live_server
+):
+    context, page = new_page(browser, live_server, timezone_id="Pacific/Kiritimati")
+    page.goto(f"{live_server.url}{week_old_story.get_absolute_url()}")
+    shown = page.locator(".story-meta time")
+    # The page is in UTC (no reader signed in): its day, not the browser's next one.
+    assert shown.inner_text() == f"{week_old_story.published_at:%d-%m-%Y}"
+    assert shown.get_attribute("data-date") == shown.inner_text()
+    context.close()

@@ -13,7 +13,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("newsdesk/follows/_follow_button.html", takes_context=True)
-def follow_button(context, kind: str, value, label: str = "") -> dict:
+def follow_button(context, kind: str, value, label: str = "", compact: bool = False) -> dict:
+    """`compact`: the label is for screen readers only (a row of buttons beside what they follow)."""
     request = context["request"]
     value = str(value).lower() if kind == "hashtag" else str(value)
     return {
@@ -22,6 +23,7 @@ def follow_button(context, kind: str, value, label: str = "") -> dict:
         "kind": kind,
         "value": value,
         "label": label,
+        "compact": compact,
         "following": value in _follows(request).get(kind, ()),
         "csrf_token": context.get("csrf_token"),
     }

@@ -14,6 +14,10 @@ from newsdesk.web.cache import CACHE_HEADER
 from newsdesk.web.follows.lib import for_you_articles
 from newsdesk.web.testing import make_article, make_source
 
+# The article page's hashtag buttons say what they follow to screen readers only.
+HIDDEN_LABEL = '<span class="visually-hidden">#NorthPier</span>'
+FOLLOWING = f'aria-pressed="true">Following {HIDDEN_LABEL}</button>'
+
 
 @pytest.fixture
 def news(db):
@@ -150,14 +154,14 @@ def test_a_reader_follows_a_hashtag_from_the_article_page(client, news):
     url = news["tagged"].get_absolute_url()
     page = client.get(url).content.decode()
     fields, button = _follow_form(_hashtag_item(page, "NorthPier"), "hashtag", "northpier")
-    assert fields["action"] == "follow" and 'aria-pressed="false">Follow</button>' in button
+    assert fields["action"] == "follow" and f'aria-pressed="false">Follow {HIDDEN_LABEL}</button>' in button
 
     response = client.post(reverse("follow"), fields)
     assert response.status_code == 302 and response["Location"] == url
     assert Follow.objects.get(user=reader).value == "northpier"
     page = client.get(url).content.decode()
     fields, button = _follow_form(_hashtag_item(page, "NorthPier"), "hashtag", "northpier")
-    assert fields["action"] == "unfollow" and 'aria-pressed="true">Following</button>' in button
+    assert fields["action"] == "unfollow" and FOLLOWING in button
 
     client.post(reverse("follow"), fields)
     assert not Follow.objects.exists()
@@ -170,7 +174,7 @@ def test_the_cached_anonymous_article_page_holds_nothing_of_a_reader(client, new
     client.force_login(reader)
     signed_in = client.get(url)
     assert CACHE_HEADER not in signed_in
-    assert 'aria-pressed="true">Following</button>' in _hashtag_item(signed_in.content.decode(), "NorthPier")
+    assert FOLLOWING in _hashtag_item(signed_in.content.decode(), "NorthPier")
 
     client.logout()
     first, second = client.get(url), client.get(url)
@@ -178,7 +182,8 @@ def test_the_cached_anonymous_article_page_holds_nothing_of_a_reader(client, new
     login = f"{reverse('account_login')}?next={quote(url)}"
     for page in (first.content.decode(), second.content.decode()):
         item = _hashtag_item(page, "NorthPier")
-        assert f'#NorthPier</a> <a class="button follow-button" href="{login}">Follow</a>' in item
+        link = f'<a class="button follow-button" href="{login}">Follow {HIDDEN_LABEL}</a>'
+        assert f"#NorthPier</a> {link}" in item
         assert "Following" not in page and "csrfmiddlewaretoken" not in page
         assert "follow-form" not in page and "Log out" not in page
 
@@ -186,4 +191,4 @@ def test_the_cached_anonymous_article_page_holds_nothing_of_a_reader(client, new
     client.force_login(reader)
     again = client.get(url)
     assert CACHE_HEADER not in again
-    assert 'aria-pressed="true">Following</button>' in _hashtag_item(again.content.decode(), "NorthPier")
+    assert FOLLOWING in _hashtag_item(again.content.decode(), "NorthPier")

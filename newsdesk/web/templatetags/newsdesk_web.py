@@ -48,13 +48,19 @@ def relative_time(moment: datetime | None) -> str:
 
 @register.simple_tag
 def time_ago(moment: datetime | None) -> str:
-    """A <time> element that site.js keeps current; the text is right even without JavaScript."""
+    """A <time> element that site.js keeps current; the text is right even without JavaScript.
+
+    `data-date` is its day in the zone the page is rendered in (the reader's, or UTC), which the
+    script shows once the time is over a week old: the browser's own zone may be another.
+    """
     if moment is None:
         return ""
+    local = timezone.localtime(moment)
     return format_html(
-        '<time datetime="{}" data-relative title="{}">{}</time>',
+        '<time datetime="{}" data-relative data-date="{}" title="{}">{}</time>',
         moment.isoformat(),
-        timezone.localtime(moment).strftime("%d %b %Y, %H:%M %Z"),
+        local.strftime("%d-%m-%Y"),
+        local.strftime("%d %b %Y, %H:%M %Z"),
         relative_time(moment),
     )
 

@@ -5,13 +5,15 @@
   var MINUTE = 60, HOUR = 3600, DAY = 86400, RELATIVE_DAYS = 7;
 
   // Same wording as the server's relative_time filter (newsdesk/web/templatetags/newsdesk_web.py).
-  function relativeTime(date, now) {
+  // Past a week, the day the server gave (`day`, in the page's zone), else the browser's own.
+  function relativeTime(date, now, day) {
     var seconds = (now - date) / 1000;
     function ago(count, unit) { return count + " " + unit + (count === 1 ? "" : "s") + " ago"; }
     if (seconds < MINUTE) return "just now";
     if (seconds < HOUR) return ago(Math.floor(seconds / MINUTE), "minute");
     if (seconds < DAY) return ago(Math.floor(seconds / HOUR), "hour");
     if (seconds < RELATIVE_DAYS * DAY) return ago(Math.floor(seconds / DAY), "day");
+    if (day) return day;
     function pad(n) { return (n < 10 ? "0" : "") + n; }
     return pad(date.getDate()) + "-" + pad(date.getMonth() + 1) + "-" + date.getFullYear();
   }
@@ -20,7 +22,7 @@
     var now = new Date();
     document.querySelectorAll("time[data-relative]").forEach(function (el) {
       var date = new Date(el.getAttribute("datetime"));
-      if (!isNaN(date)) el.textContent = relativeTime(date, now);
+      if (!isNaN(date)) el.textContent = relativeTime(date, now, el.getAttribute("data-date"));
     });
   }
 
