@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from newsdesk.models.articles import Article, Story
 
@@ -48,6 +49,10 @@ class Comment(models.Model):
             models.Index(fields=["article", "state", "created_at"], name="comment_article_thread"),
             models.Index(fields=["story", "state", "created_at"], name="comment_story_thread"),
         ]
+
+    def __str__(self) -> str:
+        # What the admin and the moderation log call it: its own words, not "Comment object (7)".
+        return f"Comment {self.pk}: {Truncator(self.body).chars(60)}"
 
 
 class CommentReport(models.Model):

@@ -389,7 +389,7 @@ def test_a_comment_is_changed_only_through_the_actions(admin_client):
     comment = add_comments(make_article(make_source("Harbour Times"), "Lighthouse"), 1)[0]
     change = reverse("admin:newsdesk_comment_change", args=[comment.pk])
     page = admin_client.get(change)
-    assert page.status_code == 200 and "Note 0" in page.content.decode()
+    assert page.status_code == 200 and f"Comment {comment.pk}: Note 0" in page.content.decode()
     assert admin_client.post(change, {"body": "Rewritten", "state": "visible"}).status_code == 403
     assert admin_client.get(reverse("admin:newsdesk_comment_delete", args=[comment.pk])).status_code == 403
     assert admin_client.get(reverse("admin:newsdesk_comment_add")).status_code == 403

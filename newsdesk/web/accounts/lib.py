@@ -20,8 +20,12 @@ DELETED_READER_USERNAME = "[deleted reader]"
 LEGACY_DELETED_READER_USERNAME = "deleted-reader"
 DELETED_READER_NAME = "[deleted]"
 DISPLAY_NAME_MAX = ReaderProfile._meta.get_field("display_name").max_length
-# In zoneinfo's list but no place a reader lives: the server's own zone file and tzdata's placeholder.
-NOT_READER_TIME_ZONES = frozenset({"localtime", "Factory"})
+# The regions of tzdata's place names ("Europe/Paris"). zoneinfo also lists aliases a reader
+# should not have to choose among: UTC five more ways, "Etc/GMT+5" (which is UTC-5), old country
+# and state names ("GB", "US/Eastern"), the server's "localtime" and tzdata's "Factory".
+TIME_ZONE_REGIONS = frozenset(
+    "Africa America Antarctica Arctic Asia Atlantic Australia Europe Indian Pacific".split()
+)
 UNKNOWN_TIME_ZONE = "That is not a time zone we know; choose one from the list."
 
 
@@ -70,8 +74,10 @@ def clean_display_name(raw: str) -> str:
 
 @cache
 def time_zone_names() -> tuple[str, ...]:
-    """The IANA zones a reader may choose, sorted; choosing none means UTC."""
-    return tuple(sorted(zoneinfo.available_timezones() - NOT_READER_TIME_ZONES))
+    """The IANA zones a reader may choose, sorted: places by region; choosing none means UTC."""
+    return tuple(
+        sorted(name for name in zoneinfo.available_timezones() if name.split("/")[0] in TIME_ZONE_REGIONS)
+    )
 
 
 def clean_time_zone(raw: str) -> str:

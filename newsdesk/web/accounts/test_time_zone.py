@@ -59,7 +59,10 @@ def test_an_unknown_time_zone_is_refused_and_changes_nothing(client, reader, zon
     assert (reader.profile.display_name, reader.profile.time_zone) == ("Ann", "Asia/Tokyo")
     with pytest.raises(ValidationError):
         set_time_zone(reader, zone)
-    assert "Europe/Paris" in time_zone_names() and "localtime" not in time_zone_names()
+    assert "Europe/Paris" in time_zone_names() and "America/Argentina/Buenos_Aires" in time_zone_names()
+    # Aliases are not offered: UTC is the default choice, Etc/GMT+5 is UTC-5, GB is Europe/London.
+    for alias in ("localtime", "Factory", "UTC", "Etc/UTC", "Zulu", "Etc/GMT+5", "GB", "US/Eastern"):
+        assert alias not in time_zone_names()
 
 
 def test_a_signed_in_reader_sees_times_in_their_zone_and_everyone_else_in_utc(client, reader):
