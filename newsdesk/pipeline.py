@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # A page that fails this often is shown from its feed entry instead.
 MAX_PAGE_ATTEMPTS = 3
+# Under this many characters, a page's text must at least match its feed entry's to replace it.
+MIN_PAGE_TEXT_CHARS = 280
 # A bare day from a page is stored as its midnight UTC; in the publisher's own time zone that
 # day may run from 14 h before that midnight to 36 h after it.
 BARE_DAY_END = timedelta(hours=36)
@@ -94,6 +96,9 @@ def extract_stage(article_id: str) -> str | None:
     try:
         result = shared_fetcher().get(article.url)
         extracted = extract_page(result.content, result.url)
+        if len(extracted.text) < MIN_PAGE_TEXT_CHARS and len(extracted.text) < len(article.text):
+            # A stub, a consent wall, a page emptied by the publisher: its feed entry says more.
+            raise ExtractionError("the page holds less text than its feed entry")
     except HostCoolingDown as error:
         # Never sent: the publisher asked for a pause over another request. Counted, one 429 in a
         # crawl of twenty new articles would use up their attempts and leave them feed-only;

@@ -29,7 +29,15 @@ from newsdesk.models import (
 from newsdesk.pipeline import extract_stage, poll_stage, process_article, reset_shared_fetcher, shared_fetcher
 from newsdesk.store.actions import clear_failure, record_failure, replace_hashtags
 from newsdesk.store.identity import article_id, canonicalize_url
-from newsdesk.testing import FixtureFeed, FixtureWeb, Publisher, Status, harbour_gazette, harbour_stories
+from newsdesk.testing import (
+    FixtureFeed,
+    FixtureWeb,
+    Publisher,
+    Static,
+    Status,
+    harbour_gazette,
+    harbour_stories,
+)
 from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import post_comment
 
@@ -325,6 +333,22 @@ def test_a_page_that_is_gone_leaves_the_article_readable_from_its_feed_entry():
     assert "HTTP 404" in article.last_error
     failure = feed.failures.get()
     assert failure.status_code == 404 and failure.url == publisher.url(story.feed_path)
+
+
+@pytest.mark.django_db
+def test_a_page_with_less_text_than_its_feed_entry_leaves_the_article_on_its_feed_entry():
+    story = harbour_stories()[1]
+    web, publisher = serve(story)
+    publisher.add_route(story.path, Static(b"<html><body><article><p>x</p></article></body></html>"))
+    with web:
+        feed = subscribe(publisher)
+        (new_id,) = poll_stage(feed.id).new_article_ids
+        extract_stage(new_id)
+
+    article = Article.objects.get(id=new_id)
+    assert article.extraction == ExtractionState.FEED and article.text == story.summary
+    assert article.last_error == "the page holds less text than its feed entry"
+    assert feed.failures.get().stage == "extract"
 
 
 @pytest.mark.django_db
