@@ -256,3 +256,8 @@ def test_every_answer_matches_the_schema_documented_for_its_status(
     for what, response in answers.items():
         errors = schema_errors(response.json(), documented_schema(path, response.status_code))
         assert not errors, (what, errors)
+    # Every header a status documents is on the answer (the rest of docs/api.md's promises too).
+    for what, response in [*answers.items(), ("revalidated", revalidated)]:
+        documented = resolve_ref(SPEC["paths"][path]["get"]["responses"][str(response.status_code)])
+        missing = set(documented.get("headers", {})) - set(response.headers)
+        assert not missing, (what, missing)
