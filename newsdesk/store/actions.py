@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri, uri_to_iri
 
 from newsdesk.models import (
     Article,
@@ -68,10 +69,12 @@ def find_article(id_or_url: str) -> Article | None:
     value = id_or_url.strip()
     match = Q(id=value)
     if "://" in value:
-        try:
-            match |= _named_by_url(value)
-        except ValueError:  # a port that is not a number: only the link as given can name it
-            match |= Q(url=value)
+        # As typed, and percent-encoded or not: a browser's copy encodes what a feed gave as text.
+        for form in {value, uri_to_iri(value), iri_to_uri(value)}:
+            try:
+                match |= _named_by_url(form)
+            except ValueError:  # a port that is not a number: only the link as given can name it
+                match |= Q(url=form)
     return Article.objects.filter(match).first()
 
 

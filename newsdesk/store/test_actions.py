@@ -3,7 +3,13 @@ from dataclasses import replace
 import pytest
 
 from newsdesk.models import Article, Comment, SavedArticle
-from newsdesk.store.actions import DiscoveredArticle, drop_duplicate_article, record_discovered, rekey_article
+from newsdesk.store.actions import (
+    DiscoveredArticle,
+    drop_duplicate_article,
+    find_article,
+    record_discovered,
+    rekey_article,
+)
 from newsdesk.store.identity import article_id, canonicalize_url
 from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import post_comment
@@ -98,3 +104,12 @@ def test_a_feed_entry_dropped_as_a_copy_is_not_new_the_next_time_its_feed_is_rea
     # Nor under another GUID, as a feed that regenerates them would give it.
     assert record_discovered(source, None, replace(entry, guid="harbour-1-again")) is None
     assert list(Article.objects.values_list("id", flat=True)) == [kept.id]
+
+
+def test_an_article_is_found_by_its_id_or_its_url_percent_encoded_or_not():
+    article = make_article(make_source("Harbour Times"), "Grüße", url="https://harbour.example/news/grüße")
+    encoded = "https://harbour.example/news/gr%C3%BC%C3%9Fe"
+    for asked in (article.id, article.url, encoded, f" {article.url} "):
+        assert find_article(asked) == article
+    assert find_article("https://harbour.example/news/other") is None
+    assert find_article("https://harbour.example:port/news/grüße") is None
