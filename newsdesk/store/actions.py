@@ -53,13 +53,13 @@ def find_existing(source: Source, url: str, guid: str) -> Article | None:
     """The stored article this link or GUID names, under any of its identities, or the one it
     moved to: a feed entry dropped as a second URL of another article's text is not new again
     the next time its feed is read."""
-    match = _named_by_url(url)
+    canonical = canonicalize_url(url)
+    match = _named_by_url(url, canonical)
     if guid:
         match |= Q(source=source, guid=guid)
     found = Article.objects.filter(match).first()
     if found is None:
-        old_id = article_id(canonicalize_url(url))
-        moved_to = ArticleRedirect.objects.filter(old_id=old_id).values("article_id")
+        moved_to = ArticleRedirect.objects.filter(old_id=article_id(canonical)).values("article_id")
         found = Article.objects.filter(id__in=moved_to).first()
     return found
 
@@ -72,14 +72,13 @@ def find_article(id_or_url: str) -> Article | None:
         # As typed, and percent-encoded or not: a browser's copy encodes what a feed gave as text.
         for form in {value, uri_to_iri(value), iri_to_uri(value)}:
             try:
-                match |= _named_by_url(form)
+                match |= _named_by_url(form, canonicalize_url(form))
             except ValueError:  # a port that is not a number: only the link as given can name it
                 match |= Q(url=form)
     return Article.objects.filter(match).first()
 
 
-def _named_by_url(url: str) -> Q:
-    canonical = canonicalize_url(url)
+def _named_by_url(url: str, canonical: str) -> Q:
     return Q(id=article_id(canonical)) | Q(url=url) | Q(canonical_url=canonical)
 
 
