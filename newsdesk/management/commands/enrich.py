@@ -5,8 +5,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from newsdesk.management.arguments import positive
-from newsdesk.management.base import DatabaseCommand
-from newsdesk.models import Article, Source
+from newsdesk.management.base import DatabaseCommand, find_source
+from newsdesk.models import Article
 from newsdesk.store.actions import articles_to_enrich_again, id_batches
 from newsdesk.tasks import EnrichReport, enrich_again
 
@@ -85,16 +85,6 @@ class Command(DatabaseCommand):
                 else progress(total)
             )
         self.stdout.write(f"done: {progress(total)}")
-
-
-def find_source(value: str) -> int:
-    """The id of the source with this slug, or with this id."""
-    found = Source.objects.filter(slug=value).values_list("id", flat=True).first()
-    if found is None and value.isdigit():
-        found = Source.objects.filter(id=int(value)).values_list("id", flat=True).first()
-    if found is None:
-        raise CommandError(f"no source with the slug or id {value!r} (see `newsdesk sources list`)")
-    return found
 
 
 def progress(report: EnrichReport) -> str:

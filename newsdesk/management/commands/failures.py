@@ -4,9 +4,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from newsdesk.management.arguments import positive
-from newsdesk.management.base import DatabaseCommand
-from newsdesk.management.commands.enrich import find_source
-from newsdesk.management.commands.sources import one_line
+from newsdesk.management.base import DatabaseCommand, find_source, one_line
 from newsdesk.models import ExtractionState
 from newsdesk.store.actions import find_article
 from newsdesk.store.failures import LISTED, PageFailure, failing_articles, page_failures

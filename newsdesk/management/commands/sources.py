@@ -1,6 +1,5 @@
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from newsdesk.ingest.sources import (
     SourceError,
@@ -10,11 +9,9 @@ from newsdesk.ingest.sources import (
     pause_feeds,
     resume_feeds,
 )
-from newsdesk.management.base import DatabaseCommand
+from newsdesk.management.base import DatabaseCommand, one_line
 from newsdesk.models import Article, Feed
 from newsdesk.pipeline import shared_fetcher
-
-ERROR_CHARS = 100
 
 
 class Command(DatabaseCommand):
@@ -101,9 +98,3 @@ class Command(DatabaseCommand):
             self.stdout.write("sources already present; nothing loaded")
             return
         self.stdout.write(f"loaded {report.sources_created} sources, {report.feeds_created} feeds")
-
-
-def one_line(text: str) -> str:
-    """Keeps each feed on one line of the listing, however long the error."""
-    lines = text.strip().splitlines()
-    return Truncator(lines[0] if lines else "").chars(ERROR_CHARS)
