@@ -1,6 +1,5 @@
 """Article extraction: from a publisher's page to body text, safe HTML and metadata."""
 
 from newsdesk.extract.article import ExtractedArticle, ExtractionError, extract_article
-from newsdesk.extract.sanitize import sanitize_html
 
-__all__ = ["ExtractedArticle", "ExtractionError", "extract_article", "sanitize_html"]
+__all__ = ["ExtractedArticle", "ExtractionError", "extract_article"]

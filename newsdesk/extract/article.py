@@ -14,8 +14,8 @@ from trafilatura.utils import load_html
 
 from newsdesk.extract.body import Block, blocks_of, drop_furniture, inline_text, keep_supported, normalise
 from newsdesk.extract.jsonld import JsonLdArticle, find_article
-from newsdesk.extract.sanitize import absolute_web_url, sanitize_html
 from newsdesk.ingest.fetch import decode_body
+from newsdesk.safe_html import absolute_web_url, sanitize_html
 
 # A JSON-LD body shorter than this is a teaser, not something to publish on its own.
 MIN_JSONLD_BODY_CHARS = 200

@@ -10,12 +10,12 @@ import nh3
 from django.conf import settings
 from django.utils import timezone
 
-from newsdesk.extract.sanitize import sanitize_html
 from newsdesk.ingest.feeds import FeedEntry, FeedParseError, ParsedFeed, parse_feed
 from newsdesk.ingest.feeds.cleaning import xml_safe
 from newsdesk.ingest.fetch import Fetcher, FetchError, HostCoolingDown, backoff_seconds
 from newsdesk.ingest.schedule import next_poll_interval
 from newsdesk.models import Feed, FetchFailure
+from newsdesk.safe_html import sanitize_html
 from newsdesk.store.actions import DiscoveredArticle, clear_failure, record_discovered, record_failure
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import re
 
 import nh3
 
-from newsdesk.extract.sanitize import WEB_SCHEMES, absolute_web_url
+from newsdesk.safe_html import WEB_SCHEMES, absolute_web_url
 
 COMMENT_TAGS = frozenset({"p", "br", "a", "em", "strong"})
 LINK_REL = "nofollow ugc"

@@ -10,9 +10,9 @@ from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 from newsdesk.enrich.related import related_articles
-from newsdesk.extract.sanitize import with_image_alts
 from newsdesk.models import Article, ArticleHashtag
 from newsdesk.models.sources import DisplayPolicy
+from newsdesk.safe_html import with_image_alts
 from newsdesk.store.generations import SITE
 from newsdesk.store.identity import without_tracking
 from newsdesk.web.cache import cached_fragment

@@ -1,4 +1,4 @@
-from newsdesk.extract.sanitize import sanitize_html
+from newsdesk.safe_html import sanitize_html
 
 
 def test_strips_scripts_styles_handlers_and_frames():
