@@ -32,7 +32,8 @@ from newsdesk.models import (
 )
 from newsdesk.web.accounts.actions import delete_account
 from newsdesk.web.accounts.lib import is_deleted_reader
-from newsdesk.web.moderation.actions import moderate_comment
+from newsdesk.web.moderation.actions import ModerationRefused, moderate_comment, moderate_reader
+from newsdesk.web.moderation.lib import DEFAULT_SUSPENSION_DAYS
 
 User = get_user_model()
 HTTP_ONLY = URLValidator(
@@ -404,7 +405,7 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ("body", "author__username", "author__email", "author__profile__display_name")
     ordering = ("-created_at",)
     show_full_result_count = False
-    actions = ["hide", "restore", "delete"]
+    actions = ["hide", "restore", "delete", "suspend_authors"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
         return (
@@ -468,6 +469,35 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Delete (moderation: logged; replies stay)", permissions=["change"])
     def delete(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
         self._moderate(request, queryset, "delete", "deleted")
+
+    @admin.action(
+        description=f"Suspend their authors for {DEFAULT_SUSPENSION_DAYS} days (moderation: logged)",
+        permissions=["change"],
+    )
+    def suspend_authors(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        """One suspension per author, logged against the first selected comment of theirs, as the
+        queue logs the comment a suspension answered. Staff and deleted accounts are left alone."""
+        first_comment_of: dict[int, Comment] = {}
+        for comment in queryset.select_related("author").order_by("created_at", "id"):
+            first_comment_of.setdefault(comment.author_id, comment)
+        suspended, refused = 0, []
+        with transaction.atomic():
+            for comment in first_comment_of.values():
+                if is_deleted_reader(comment.author):
+                    continue
+                try:
+                    moderate_reader(request.user, comment.author, "suspend", comment=comment)
+                except ModerationRefused as refusal:
+                    refused.append(f"{comment.author}: {refusal}")
+                else:
+                    suspended += 1
+        self.message_user(
+            request,
+            f"{suspended} author(s) suspended for {DEFAULT_SUSPENSION_DAYS} days.",
+            messages.SUCCESS,
+        )
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
 
 
 class AccountDeletionCollector(NestedObjects):

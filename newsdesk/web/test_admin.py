@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django import forms
 from django.contrib.auth import get_user_model
@@ -350,7 +352,7 @@ def test_comment_actions_are_the_moderation_apps_and_are_logged(admin_client, ad
     report_comment(comment, make_reader("bob@example.org"), "abuse")
     listing = reverse("admin:newsdesk_comment_changelist")
     actions = admin_client.get(listing).context["action_form"].fields["action"].choices
-    assert [name for name, _ in actions if name] == ["hide", "restore", "delete"]
+    assert [name for name, _ in actions if name] == ["hide", "restore", "delete", "suspend_authors"]
 
     for action in ("hide", "restore", "delete"):
         response = admin_client.post(
@@ -367,6 +369,30 @@ def test_comment_actions_are_the_moderation_apps_and_are_logged(admin_client, ad
         ("delete", admin_user.pk, comment.author_id),
     ]
     assert ModerationAction.objects.filter(comment=other).count() == 3
+
+
+def test_suspending_authors_suspends_each_once_and_logs_it_leaving_staff_alone(admin_client, admin_user):
+    article = make_article(make_source("Harbour Times"), "Lighthouse reopens")
+    first, other = add_comments(article, 2)
+    second = post_comment(first.author, article, "Note again")
+    by_staff = post_comment(admin_user, article, "Pinned by the desk")
+    response = admin_client.post(
+        reverse("admin:newsdesk_comment_changelist"),
+        {"action": "suspend_authors", "_selected_action": [second.pk, first.pk, other.pk, by_staff.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2 author(s) suspended for 7 days." in page
+    assert "Staff accounts are managed in the admin" in page
+    for reader in (first.author, other.author):
+        reader.profile.refresh_from_db()
+        assert reader.profile.suspended_until > timezone.now() + timedelta(days=6)
+    log = ModerationAction.objects.filter(action="suspend").order_by("id")
+    assert [(entry.target_user_id, entry.comment_id, entry.moderator_id) for entry in log] == [
+        (first.author_id, first.pk, admin_user.pk),
+        (other.author_id, other.pk, admin_user.pk),
+    ]
+    assert Comment.objects.filter(state=Comment.State.VISIBLE).count() == 4  # comments themselves untouched
 
 
 def test_a_deleted_comment_stays_deleted_whatever_the_action(admin_client):
