@@ -203,14 +203,21 @@ def classify(article: Article, vector: np.ndarray | None = None, *, save: bool =
 
 
 def pool_with_story(article: Article, story_id: int) -> None:
-    """Re-decide the category from the article's evidence pooled with its story's (in memory only:
-    enrich_stage writes it). A story shares one category, so a straggler follows its story.
-
-    Earlier members are not re-categorised; a locked or overridden article is left alone.
+    """Re-decide the category from the article's evidence pooled with its story's (the article in
+    memory only: enrich_stage writes it), and its story's newest members' from the same pool. A
+    story shares one category, so a straggler follows its story and its first articles follow
+    what the later ones say. A locked or overridden article is left alone.
     """
-    decision = story_category(article, story_id)
-    if decision is not None:
-        article.category, article.category_confidence = decision
+    decisions = story_category(article, story_id)
+    if decisions is None:
+        return
+    article.category, article.category_confidence = decisions.article
+    changed = [
+        Article(id=member_id, category=category, category_confidence=confidence)
+        for member_id, (category, confidence) in decisions.members.items()
+    ]
+    # Their pages are refreshed with the story's when enrichment ends (tasks.enrich_article).
+    Article.objects.bulk_update(changed, ["category", "category_confidence"])
 
 
 def tag(article: Article) -> None:

@@ -40,9 +40,13 @@ INPUT_BATCH = 5000
 
 def toward_story(own: np.ndarray, story: Sequence[np.ndarray], weight: float = POOL_WEIGHT) -> np.ndarray:
     """Probabilities of an item after moving its log-probabilities `weight` of the way to the mean
-    of its story's (`story`: every member's, the item's own among them; alone, it is unchanged)."""
-    pooled = (1 - weight) * np.asarray(own, dtype=np.float64) + weight * np.mean(story, axis=0)
-    return probabilities_from_log(pooled[np.newaxis])[0]
+    of its story's (`story`: every member's, the item's own among them; alone, it is unchanged).
+
+    `own` may also be rows, one item each, all pooled with the same story: one array operation.
+    """
+    own = np.asarray(own, dtype=np.float64)
+    pooled = (1 - weight) * own + weight * np.mean(story, axis=0)
+    return probabilities_from_log(np.atleast_2d(pooled)).reshape(own.shape)
 
 
 @dataclass

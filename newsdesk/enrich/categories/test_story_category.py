@@ -1,4 +1,5 @@
-"""The pipeline pools an article's category evidence with its story's (assign.story_category)."""
+"""The pipeline pools an article's category evidence with its story's, and decides the story's newest
+members again from the same pool (assign.story_category)."""
 
 import numpy as np
 import pytest
@@ -64,7 +65,7 @@ def test_the_example_evidence_leans_to_technology_on_its_own():
 def test_an_article_joining_a_business_story_is_business(source):
     story = story_of(source, 3)
     with CaptureQueriesContext(connection) as queries:
-        category, confidence = story_category(joining(source, story), story.id)
+        category, confidence = story_category(joining(source, story), story.id).article
     assert category == "business"
     assert confidence > 0.5
     assert len([q for q in queries if "category_evidence" in q["sql"] and q["sql"].startswith("SELECT")]) == 1
@@ -106,7 +107,7 @@ def test_only_the_newest_members_are_read(source, monkeypatch):
             category_evidence=pack_evidence(evidence),
             age=timezone.timedelta(hours=hours),
         )
-    assert story_category(joining(source, story), story.id)[0] == "business"
+    assert story_category(joining(source, story), story.id).article[0] == "business"
 
 
 def test_evidence_of_another_model_is_not_read():
@@ -136,8 +137,51 @@ def test_the_pipeline_gives_a_story_member_its_story_category(source, monkeypatc
     assert stored.enriched_at is not None
     # Its own evidence is stored, not the pooled one: later members pool with what it said itself.
     assert unpack_evidence(stored.category_evidence, len(CATEGORIES)) == pytest.approx(LEANS_TECH, abs=1e-6)
-    # Earlier members are not re-categorised.
-    assert set(Article.objects.exclude(id=stored.id).values_list("category", flat=True)) == {"general"}
+    # The earlier members are decided again from the same pool, and written.
+    assert set(Article.objects.exclude(id=stored.id).values_list("category", flat=True)) == {"business"}
+
+
+@pytest.mark.django_db
+def test_a_story_s_first_article_follows_what_later_members_say(source):
+    story = story_of(source, 0)
+    first = joining(source, story, category="technology", category_confidence=0.46)
+    for index in range(3):
+        make_article(
+            source, f"Acme shares jump {index}", story=story, category_evidence=pack_evidence(BUSINESS)
+        )
+    newest = make_article(source, "Acme merger", story=story, category_evidence=pack_evidence(BUSINESS))
+    decisions = story_category(newest, story.id)
+    assert decisions.article[0] == "business"
+    assert decisions.members[first.id][0] == "business"
+    # The other members were "general" (never decided) and are business now; none is left out.
+    assert {category for category, _ in decisions.members.values()} == {"business"}
+    assert len(decisions.members) == 4
+
+
+@pytest.mark.django_db
+def test_members_an_operator_decides_keep_their_category_but_count_in_the_pool(source):
+    story = story_of(source, 0)
+    feed = Feed.objects.create(source=source, url="https://harbour.example/rss", category_override="science")
+    locked = joining(source, story, category="world", category_locked=True)
+    overridden = joining(source, story, category="science", feed=feed)
+    kept = make_article(source, "Acme shares", story=story, category_evidence=pack_evidence(BUSINESS))
+    article = joining(source, story)
+    decisions = story_category(article, story.id)
+    assert set(decisions.members) == {kept.id}
+    # Their evidence, leaning to technology, counted: without them the story is surer of business.
+    Article.objects.filter(id__in=[locked.id, overridden.id]).delete()
+    without_them = story_category(article, story.id)
+    assert decisions.article[0] == without_them.article[0] == "business"
+    assert decisions.article[1] < without_them.article[1]
+
+
+@pytest.mark.django_db
+def test_members_whose_decision_stands_are_not_rewritten(source):
+    story = story_of(source, 2)
+    first = story_category(joining(source, story), story.id)
+    for member_id, (category, confidence) in first.members.items():
+        Article.objects.filter(id=member_id).update(category=category, category_confidence=confidence)
+    assert story_category(Article.objects.exclude(id__in=first.members).get(), story.id).members == {}
 
 
 @pytest.mark.django_db

@@ -240,9 +240,10 @@ def pooled_cli_hits(model: CategoryModel, headlines: Examples, order: np.ndarray
 def pooled_pipeline_hits(model: CategoryModel, headlines: Examples) -> int:
     """Headlines right when decided as the pipeline decides them: in time order (ties: set order),
     each joins a story of StoryClusterer(cluster_settings()) and, as assign.story_category does, its
-    own evidence is pooled with that of the newest STORY_MEMBERS_POOLED earlier members of its
-    story as it stands then (toward_story, POOL_WEIGHT), then decided (no section prior); a
-    headline alone in its story keeps its own decision. Needs every headline's time."""
+    own evidence and that of the newest STORY_MEMBERS_POOLED earlier members of its story as it
+    stands then make a pool; it and each of those members are decided from their own evidence
+    pooled with it (toward_story, POOL_WEIGHT; no section prior). A headline counts with its last
+    decision; one alone in its story keeps its own. Needs every headline's time."""
     filled, log_p = log_evidence([(t, "") for t in headlines.texts], model=model, vectors=headlines.vectors)
     evidence = dict(zip(filled, log_p, strict=True))
     vectors = np.asarray(headlines.vectors, dtype=np.float32)
@@ -257,8 +258,10 @@ def pooled_pipeline_hits(model: CategoryModel, headlines: Examples) -> int:
         if i not in evidence:
             continue
         members = [j for j in reversed(joined[:-1]) if j in evidence and clusterer.story_of(str(j)) == story]
-        story_log_p = [evidence[i], *(evidence[j] for j in members[:STORY_MEMBERS_POOLED])]
-        chosen[i] = decide(toward_story(evidence[i], story_log_p, POOL_WEIGHT), model.categories)[0]
+        members = members[:STORY_MEMBERS_POOLED]
+        pool = np.array([evidence[j] for j in (i, *members)])
+        for j, probabilities in zip((i, *members), toward_story(pool, pool, POOL_WEIGHT), strict=True):
+            chosen[j] = decide(probabilities, model.categories)[0]
     return _hits(chosen, headlines.accepted)
 
 
