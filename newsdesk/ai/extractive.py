@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from newsdesk.ai.text import Sentence, content_terms, word_count
+from newsdesk.ai.text import WORD, Sentence, content_terms, is_character_pair, word_count
 
 SUMMARY_SENTENCES = 3
 KEY_POINTS = 5
@@ -64,8 +64,14 @@ class SentenceSpace:
     def question_vector(self, question: str) -> Vector:
         # Words the article never uses get the rarest weight, so a question about something else
         # finds no sentence; the words every question is made of ("how much") are not counted.
+        # Character pairs the article lacks are left out instead: most straddle two words of the
+        # question ("桥什" of "大桥什么") and would drown the pairs that are its words.
         rare = math.log(len(self.sentences) + 1)
-        terms = Counter(content_terms(question, also_drop=QUESTION_WORDS))
+        terms = Counter(
+            term
+            for term in content_terms(question, also_drop=QUESTION_WORDS)
+            if term in self.idf or not is_character_pair(term)
+        )
         return unit_vector(terms, {t: self.idf.get(t, rare) for t in terms})
 
 
@@ -152,3 +158,18 @@ def answer(question: str, sentences: list[Sentence], count: int = ANSWER_SENTENC
         if all(cosine(space.vectors[index], space.vectors[j]) < 0.8 for j in picked):
             picked.append(index)
     return [space.sentences[i] for i in sorted(picked)]
+
+
+def unmatched_words(question: str, sentences: list[Sentence]) -> list[str]:
+    """The question's words the article never uses, as typed: an answer from the sentences that
+    match the rest must not pass for an answer to them ("What did the mayor say about elephants?").
+
+    Chinese and Japanese words are left out: their character pairs do not map back to words.
+    """
+    used = {term for sentence in sentences for term in content_terms(sentence.text)}
+    missing: list[str] = []
+    for word in WORD.findall(question):
+        terms = content_terms(word, also_drop=QUESTION_WORDS)
+        if terms and not any(map(is_character_pair, terms)) and terms[0] not in used and word not in missing:
+            missing.append(word)
+    return missing

@@ -72,8 +72,20 @@ class ExtractiveProvider:
             found = extractive.answer(question, document.sentences)
             if not found:
                 return empty_result(text="The article does not seem to say; no sentence in it matches.")
+            missing = extractive.unmatched_words(question, document.sentences)
+            if missing:
+                return empty_result(
+                    text=f"The article never mentions {_either(missing)}. These sentences come closest:",
+                    quotes=_cited(found),
+                )
             return empty_result(text="These sentences of the article answer it best:", quotes=_cited(found))
         raise ValueError(self.unavailable_reason(feature) or f"unknown feature {feature}")
+
+
+def _either(words: list[str]) -> str:
+    """“a”, “a” or “b”, “a”, “b” or “c”."""
+    quoted = [f"“{word}”" for word in words]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 class OpenAIProvider:

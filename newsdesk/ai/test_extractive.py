@@ -3,7 +3,7 @@ from pathlib import Path
 
 from newsdesk.ai import extractive
 from newsdesk.ai.brief import BriefArticle, story_brief
-from newsdesk.ai.providers import Document
+from newsdesk.ai.providers import Document, ExtractiveProvider
 from newsdesk.ai.text import word_count
 
 TESTDATA = Path(__file__).parent / "testdata"
@@ -83,6 +83,17 @@ def test_ask_reads_how_much_as_the_question_not_its_subject():
     assert extractive.answer("How much did profits rise?", document.sentences)
 
 
+def test_ask_says_which_words_of_the_question_the_article_never_uses():
+    provider = ExtractiveProvider()
+    partial = provider.run("ask", tram(), question="How much will the tram line cost in dollars?")
+    assert partial["text"] == "The article never mentions “dollars”. These sentences come closest:"
+    assert "240 million euros" in partial["quotes"][0]["text"]
+    weather = provider.run("ask", tram(), question="What is the weather forecast for the harbour tomorrow?")
+    assert weather["text"].startswith("The article never mentions “forecast” or “tomorrow”.")
+    answered = provider.run("ask", tram(), question="How much will the tram line cost?")
+    assert answered["text"] == "These sentences of the article answer it best:"
+
+
 def test_ask_returns_nothing_when_the_article_does_not_say():
     assert extractive.answer("Who won the football final?", tram().sentences) == []
     assert extractive.answer("???", tram().sentences) == []
@@ -117,3 +128,15 @@ def test_story_brief_of_one_source_agrees_on_nothing():
     assert brief["sources"] == ["Harbour Times"]
     assert brief["agreed"] == []
     assert brief["partial"] and all(item["source"] == "Harbour Times" for item in brief["partial"])
+
+
+def test_ask_answers_from_a_chinese_article():
+    document = Document.of(
+        title="新大桥",
+        body_html="<p>上海市政府周一宣布，将在浦东新区建设一座新的跨江大桥。该项目预计投资约二百亿元，"
+        "计划于二〇二八年完工。</p><p>市长表示，大桥将缓解现有隧道的交通压力。</p>",
+    )
+    assert [s.text for s in extractive.answer("大桥什么时候完工？", document.sentences)] == [
+        "该项目预计投资约二百亿元，计划于二〇二八年完工。"
+    ]
+    assert extractive.answer("谁赢得了足球决赛？", document.sentences) == []

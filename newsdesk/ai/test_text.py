@@ -84,3 +84,49 @@ def test_inflections_share_a_stem():
     assert content_terms("rate rates rated") == ["rat", "rat", "rat"]
     assert content_terms("cities city") == ["city", "city"]
     assert content_terms("bus buses") == ["bus", "bus"]
+
+
+def test_sentences_split_in_scripts_other_than_english():
+    assert split_sentences("Die Stadt hat den Bau angekündigt. Über die Kosten wurde nicht entschieden.") == [
+        "Die Stadt hat den Bau angekündigt.",
+        "Über die Kosten wurde nicht entschieden.",
+    ]
+    assert split_sentences("Власти объявили о строительстве моста. Стоимость проекта высока.") == [
+        "Власти объявили о строительстве моста.",
+        "Стоимость проекта высока.",
+    ]
+    assert split_sentences("सरकार ने पुल की घोषणा की। लागत दो सौ करोड़ है।") == [
+        "सरकार ने पुल की घोषणा की।",
+        "लागत दो सौ करोड़ है।",
+    ]
+    assert split_sentences("市政府宣布建设新大桥。项目预计二〇二八年完工！") == [
+        "市政府宣布建设新大桥。",
+        "项目预计二〇二八年完工！",
+    ]
+    # A lower-case word after a full stop still does not start a sentence.
+    assert split_sentences("Prices rose approx. five per cent.") == ["Prices rose approx. five per cent."]
+
+
+def test_a_chinese_paragraph_is_read_not_taken_for_a_heading():
+    body = "<p>市政府宣布建设新大桥。项目预计二〇二八年完工。</p>"
+    paragraphs = article_paragraphs(body_html=body, text="")
+    assert [s.text for s in sentences_of(paragraphs, title="新大桥")] == [
+        "市政府宣布建设新大桥。",
+        "项目预计二〇二八年完工。",
+    ]
+
+
+def test_chinese_words_are_matched_by_character_pairs():
+    assert content_terms("大桥完工") == ["大桥", "桥完", "完工"]
+
+
+def test_a_crosshead_is_not_a_sentence_even_when_it_ends_like_one():
+    paragraphs = article_paragraphs(
+        body_html="<p>The awards were held in London on Saturday.</p><h3>Raye wins Artist of the Year!</h3>"
+        "<p>She took home six prizes.</p>",
+        text="",
+    )
+    assert [(s.text, s.paragraph) for s in sentences_of(paragraphs)] == [
+        ("The awards were held in London on Saturday.", "p-1"),
+        ("She took home six prizes.", "p-3"),
+    ]

@@ -13,9 +13,10 @@ from lxml import html as lxml_html
 TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption"})
 SPACES = re.compile(r"\s+")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-# A sentence ends at . ! ? (with closing quotes or brackets) before a space and a capital,
-# a digit or an opening quote.
-SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9£$€])")
+# A sentence ends at . ! ? (or the Devanagari danda, the Arabic question mark) with closing quotes
+# or brackets, before a space and what may start one (`next`: anything but a lower-case letter,
+# so "approx. five" stays whole while caseless scripts split); at the CJK marks 。！？ with no space.
+SENTENCE_END = re.compile(r"[.!?।؟][\"'”’»)\]]*(?=\s+[\"'“‘«„(\[¿¡]?(?P<next>\w|[£$€]))|[。！？][」』”’）)]*")
 # Words after which a full stop does not end the sentence.
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sen rep gen col lt sgt capt gov pres jr sr inc ltd co corp vs no fig "
@@ -23,7 +24,11 @@ ABBREVIATIONS = frozenset(
 )
 # Headlines and crossheads are this short and end without . ! ? or a closing quote.
 HEADING_MAX_WORDS = 14
-SENTENCE_CLOSERS = tuple(".!?\"'”’):;")
+SENTENCE_CLOSERS = tuple(".!?\"'”’):;。！？।؟」』»）")
+# Crossheads by markup: never a sentence, however they end ("Raye wins Artist of the Year!").
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# Chinese and Japanese write words without spaces: their runs are matched by character pairs.
+CJK_RUN = re.compile(r"[\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had has
@@ -46,6 +51,7 @@ class Sentence:
 class Paragraph:
     id: str
     text: str
+    heading: bool = False  # marked up as a heading (h2-h6)
 
 
 def normalise_space(text: str) -> str:
@@ -74,10 +80,18 @@ def _parse_fragment(body_html: str):
     return lxml_html.fragment_fromstring(body_html, create_parent="div")
 
 
-def html_paragraphs(body_html: str) -> list[str]:
+def _html_blocks(body_html: str) -> list[tuple[str, bool]]:
+    """Each text block's text, and whether it is marked up as a heading."""
     if not body_html.strip():
         return []
-    return [normalise_space(e.text_content()) for e in _numbered_blocks(_parse_fragment(body_html))]
+    return [
+        (normalise_space(e.text_content()), e.tag in HEADING_TAGS)
+        for e in _numbered_blocks(_parse_fragment(body_html))
+    ]
+
+
+def html_paragraphs(body_html: str) -> list[str]:
+    return [text for text, _ in _html_blocks(body_html)]
 
 
 def anchor_paragraphs(body_html: str) -> str:
@@ -95,15 +109,17 @@ def anchor_paragraphs(body_html: str) -> str:
 
 def article_paragraphs(*, body_html: str, text: str, description: str = "") -> list[Paragraph]:
     """The paragraphs the article page shows, with the ids it gives them."""
-    bodies = html_paragraphs(body_html) if body_html.strip() else []
-    if not bodies:
-        bodies = text_paragraphs(text) or text_paragraphs(description)
-    return [Paragraph(f"p-{number}", body) for number, body in enumerate(bodies, start=1)]
+    blocks = _html_blocks(body_html)
+    if not blocks:
+        blocks = [(body, False) for body in text_paragraphs(text) or text_paragraphs(description)]
+    return [Paragraph(f"p-{number}", body, heading) for number, (body, heading) in enumerate(blocks, start=1)]
 
 
 def split_sentences(paragraph: str) -> list[str]:
     pieces, start = [], 0
     for end in SENTENCE_END.finditer(paragraph):
+        if end["next"] is not None and end["next"].islower():
+            continue
         pieces.append(paragraph[start : end.end()])
         start = end.end()
     pieces.append(paragraph[start:])
@@ -132,7 +148,7 @@ def sentences_of(paragraphs: list[Paragraph], title: str = "") -> list[Sentence]
     for index, paragraph in enumerate(paragraphs):
         if index == 0 and title_key and _comparable(paragraph.text) == title_key:
             continue
-        if is_heading(paragraph.text):
+        if paragraph.heading or is_heading(paragraph.text):
             continue
         for sentence in split_sentences(paragraph.text):
             sentences.append(Sentence(sentence, paragraph.id, len(sentences)))
@@ -204,9 +220,28 @@ def stem(word: str) -> str:
 
 
 def content_terms(text: str, also_drop: frozenset[str] = frozenset()) -> list[str]:
-    """Stemmed words that carry meaning (no stopwords, none of `also_drop`, no single letters)."""
-    words = (w.casefold().replace("’", "'") for w in WORD.findall(text))
-    return [stem(w) for w in words if w not in STOPWORDS and w not in also_drop and len(w) > 1]
+    """Stemmed words that carry meaning (no stopwords, none of `also_drop`, no single letters);
+    Chinese and Japanese as overlapping character pairs, since they do not space their words."""
+    terms = []
+    for word in WORD.findall(text):
+        word = word.casefold().replace("’", "'")
+        if CJK_RUN.search(word):
+            terms.extend(_character_pairs(word))
+        elif word not in STOPWORDS and word not in also_drop and len(word) > 1:
+            terms.append(stem(word))
+    return terms
+
+
+def is_character_pair(term: str) -> bool:
+    """A term of a Chinese or Japanese word, as `content_terms` cuts them."""
+    return CJK_RUN.fullmatch(term) is not None
+
+
+def _character_pairs(word: str) -> list[str]:
+    pairs = []
+    for run in CJK_RUN.findall(word):
+        pairs.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+    return pairs
 
 
 def word_count(text: str) -> int:

@@ -163,3 +163,11 @@ def test_story_page_shows_the_brief_naming_sources(client, db):
     [link] = insurers.xpath("a")
     assert link.text == "Daily Ledger"
     assert link.get("href") == f"{articles['Daily Ledger'].get_absolute_url()}#p-2"
+
+
+def test_an_answer_that_could_not_be_given_does_not_claim_where_it_came_from(client, db):
+    headline = make_article(make_source("Coast Herald"), "Ferry strike called off", text="")
+    response = client.get(reverse("ai_article", args=[headline.id]), {"feature": "summary"})
+    [output] = lxml_html.fromstring(response.content).xpath("//div[@class='ai-output']")
+    assert "Only this article's headline has been fetched" in output.text_content()
+    assert not output.xpath(".//*[@class='ai-provenance']")

@@ -34,7 +34,7 @@ from newsdesk.web.api.params import (
 )
 from newsdesk.web.pages.article_page import article_context
 from newsdesk.web.pages.hashtags import hashtag_named, hashtag_taggings
-from newsdesk.web.pages.stories import ranked_stories, story_coverage, story_timeline
+from newsdesk.web.pages.stories import TELLING_ORDER, ranked_stories, story_coverage, story_timeline
 
 # Listings never read the two body columns, the biggest by far.
 BODY_FIELDS = ("html", "text")
@@ -257,11 +257,8 @@ def story_page(query: StoryQuery) -> StoryPage:
     """Stories as the home page ranks its top stories, each with the article that reported it first."""
     offset = query.cursor.offset if query.cursor is not None else 0
     size = query.page_size
-    first_article = (
-        Article.objects.filter(story=OuterRef("pk"))
-        .order_by("published_at", "discovered_at")
-        .values("id")[:1]
-    )
+    # In the story page's order, ties and all, so both name the same first report.
+    first_article = Article.objects.filter(story=OuterRef("pk")).order_by(*TELLING_ORDER).values("id")[:1]
     found = list(
         ranked_stories(query.min_sources)
         .select_related("representative__source")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from newsdesk.models import Story, StoryRedirect
+from newsdesk.models import Article, Story, StoryRedirect
 from newsdesk.web.pages import test_stories as story_page_tests
-from newsdesk.web.pages.test_stories import publish, story_of
+from newsdesk.web.pages.test_stories import NOON, publish, story_of
 
 pytestmark = pytest.mark.django_db
 # The full-coverage page's own fixture: one story told by three sources, one of them a copy.
@@ -148,3 +148,19 @@ def test_bad_coverage_parameters_are_400s(get_json, harbour_story, params):
     response = get_json(f"{STORIES}/{story.id}", params)
     assert response.status_code == 400
     assert next(iter(params)) in response.json()["error"]["message"]
+
+
+def test_the_list_and_the_story_name_the_same_first_report_when_two_tie(get_json):
+    # Stored first, but its id sorts last: the story page breaks the tie by id.
+    courier = publish("Courier", "Gates", 0)
+    Article.objects.filter(id=courier.id).update(id="f" * 32)
+    gazette = publish("Gazette", "Breakwater", 0)
+    both = Article.objects.filter(title__in=["Gates", "Breakwater"])
+    both.update(discovered_at=NOON)
+    story = ranked(story_of(*both), 1.0)
+
+    listed = get_json(STORIES).json()["results"][0]["first_report"]
+    detail = get_json(f"{STORIES}/{story.id}").json()["first_report"]
+
+    assert listed == detail
+    assert listed["article_id"] == gazette.id

@@ -1,3 +1,4 @@
+import itertools
 import json
 import re
 from datetime import timedelta
@@ -7,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsdesk.models import Feed
+from newsdesk.models import Feed, Story
 from newsdesk.web.testing import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,48 @@ def test_home_lists_latest_and_category_sections(client, source):
     assert "1 hour ago" in html
 
 
+def heading_levels(html: str) -> list[int]:
+    """The levels of the headings inside <main>, in document order."""
+    main = html[html.index("<main") : html.index("</main>")]
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", main)]
+
+
+def assert_outline(html: str) -> None:
+    """One h1 first, and no heading deeper than one level below the one before it."""
+    levels = heading_levels(html)
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, levels
+
+
+def test_an_empty_site_has_one_page_heading(client):
+    assert_outline(client.get(reverse("home")).content.decode())
+
+
+def test_home_and_listings_headings_do_not_skip_levels(client, source):
+    other = make_source("Coast Herald")
+    story = Story.objects.create(
+        title="Ferry strike",
+        first_published_at=timezone.now(),
+        last_published_at=timezone.now(),
+        source_count=2,
+    )
+    lead = make_article(source, "Ferry strike called", hashtags=("Ferries",), story=story, category="world")
+    make_article(other, "Ferries stop", hashtags=("Ferries",), story=story, category="world")
+    Story.objects.filter(id=story.id).update(representative=lead, rank_score=1.0)
+    for url in (
+        reverse("home"),
+        reverse("hashtag", args=["Ferries"]),
+        reverse("category", args=["world"]),
+        reverse("source", args=[source.slug]),
+        reverse("search") + "?q=ferry",
+        reverse("story", args=[story.id]),
+    ):
+        html = client.get(url).content.decode()
+        assert "Ferr" in html, url
+        assert_outline(html)
+
+
 # --- article
 
 
@@ -106,6 +149,14 @@ def test_article_page_shows_the_story(client, source):
     assert f'value="http://testserver{article.get_absolute_url()}"' in html
     assert "Copy the story link" in html
     assert f'href="{reverse("hashtag", args=["Lighthouse"])}">#Lighthouse</a>' in html
+
+
+def test_labelled_elements_of_the_article_page_have_a_role_a_label_may_name(client, source):
+    # ARIA forbids naming a plain div or span: screen readers ignore the name and validators refuse it.
+    article = make_article(source, "Ferries stop", text="The ferries stopped.", hashtags=("Ferries",))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'aria-label="Filed under"', html)
+    assert not re.findall(r"<(?:div|span)(?![^>]*\brole=)[^>]*\baria-label=", html)
 
 
 def test_article_page_renders_sanitised_html_body(client, source):
@@ -307,6 +358,13 @@ def test_search_survives_hostile_queries(client, source, query):
 def test_search_without_a_query(client):
     html = client.get(reverse("search")).content.decode()
     assert "Type words to search for." in html
+
+
+@pytest.mark.parametrize("query", ["*", '"', "- or", "\u200b"])
+def test_search_for_no_words_asks_for_words_as_the_api_does(client, source, query):
+    html = client.get(reverse("search"), {"q": query}).content.decode()
+    assert "Type words to search for." in html
+    assert "Results for" not in html and "No stories match" not in html
 
 
 # --- pagination

@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from newsdesk.enrich.dedup import originals, originals_in_place
 from newsdesk.enrich.hashtags.trending import trending_hashtags
 from newsdesk.models import Article, Category, Source
-from newsdesk.store.search import search_articles
+from newsdesk.store.search import parse_query, search_articles
 from newsdesk.web.comments.lib import attach_comment_counts
 from newsdesk.web.pages.article_page import article_aside, article_context
 from newsdesk.web.pages.hashtags import hashtag_named, hashtag_taggings
@@ -150,9 +150,11 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # Punctuation alone ("*", "-") searches for nothing: asked for words, as the API's `q` is.
+    has_words = bool(parse_query(query))
     page = slice_page(
         lambda limit, offset: search_articles(query, limit=limit, offset=offset),
-        requested_page(request) if query else 1,
+        requested_page(request) if has_words else 1,
         settings.NEWSDESK_PAGE_SIZE,
     )
     # After paging, so "next" still follows the ranking; a page may come up one copy short.
@@ -164,10 +166,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "ranked": True,  # pages follow relevance, not time: "next", not "older"
-            "heading": f"Results for “{query}”" if query else "Search",
-            "page_title": f"Search: {query}" if query else "Search",
+            "heading": f"Results for “{query}”" if has_words else "Search",
+            "page_title": f"Search: {query}" if has_words else "Search",
             "empty_text": "No stories match every word of your search."
-            if query
+            if has_words
             else "Type words to search for.",
         },
     )
