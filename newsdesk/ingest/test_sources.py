@@ -165,6 +165,11 @@ def test_opml_import_command_lists_the_skipped_urls(tmp_path):
     ]
 
 
+def test_opml_export_to_a_file_it_cannot_write_is_a_one_line_error(tmp_path):
+    with pytest.raises(CommandError, match=r"cannot write .*missing/feeds.opml: .*No such file"):
+        call_command("opml", "export", "--output", str(tmp_path / "missing" / "feeds.opml"))
+
+
 def test_sources_list_shows_why_a_failing_feed_fails():
     source = Source.objects.create(
         name="Harbour Times", slug="harbour-times", homepage_url="https://harbour.example/"

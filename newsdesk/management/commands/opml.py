@@ -36,6 +36,9 @@ class Command(DatabaseCommand):
         else:
             text = export_opml()
             if options["output"]:
-                options["output"].write_text(text, encoding="utf-8")
+                try:
+                    options["output"].write_text(text, encoding="utf-8")
+                except OSError as error:
+                    raise CommandError(f"cannot write {options['output']}: {error.strerror}") from error
             else:
                 self.stdout.write(text)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from newsdesk.models import BannedWord, Comment, ModerationAction
 from newsdesk.store.generations import bump_on_commit
-from newsdesk.web.accounts.lib import profile_of
+from newsdesk.web.accounts.lib import is_deleted_reader, profile_of
 from newsdesk.web.moderation.lib import DEFAULT_SUSPENSION_DAYS, MAX_SUSPENSION_DAYS, SUSPENSION_DAYS_RULE
 
 COMMENT_ACTIONS = ("approve", "hide", "delete")
@@ -25,6 +25,9 @@ def moderate_comment(moderator: AbstractBaseUser, comment: Comment, action: str,
     states = {"approve": Comment.State.VISIBLE, "hide": Comment.State.HIDDEN, "delete": Comment.State.DELETED}
     if action not in states:
         raise ModerationRefused(f"unknown comment action {action!r}")
+    if comment.state == Comment.State.DELETED:
+        # Its author's or a moderator's deletion is final: approving it would publish what was withdrawn.
+        raise ModerationRefused(f"Comment {comment.pk} is deleted, and a deletion is final.")
     comment.state = states[action]
     comment.save(update_fields=["state"])
     comment.reports.filter(resolved=False).update(resolved=True)
@@ -48,6 +51,9 @@ def moderate_reader(
         raise ModerationRefused(SUSPENSION_DAYS_RULE)
     if reader.is_staff and action in ("suspend", "shadow_ban"):
         raise ModerationRefused("Staff accounts are managed in the admin, not the moderation queue.")
+    if is_deleted_reader(reader):
+        # One placeholder holds every deleted reader's comments; there is nobody left to act on.
+        raise ModerationRefused("The author deleted their account; only their comment can be moderated.")
     profile = profile_of(reader)
     if action == "suspend":
         profile.suspended_until = timezone.now() + timedelta(days=days)

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.models import BannedWord, Comment, CommentReport, ModerationAction
+from newsdesk.web.accounts.actions import delete_account
+from newsdesk.web.accounts.lib import deleted_reader, profile_of
 from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import post_comment, report_comment
 from newsdesk.web.moderation.actions import ModerationRefused, moderate_reader
@@ -153,3 +155,31 @@ def test_the_log_names_an_operator_without_a_display_name_by_username(client, se
 
     page = client.get(reverse("moderation_log")).content.decode()
     assert "<td>ops</td>" in page and "<td>Mod</td>" in page and f"Reader {operator.pk}" not in page
+
+
+def test_a_deleted_comment_stays_deleted(client, setup):
+    # A deletion is final, its author's or a moderator's: approving it would publish what was withdrawn.
+    comment = setup["comment"]
+    client.force_login(setup["moderator"])
+    act(client, comment, "delete", note="spam")
+    for action in ("approve", "hide"):
+        response = act(client, comment, action)
+        assert response.status_code == 302
+        comment.refresh_from_db()
+        assert comment.state == Comment.State.DELETED
+    assert "deleted" in client.get(reverse("moderation_queue")).content.decode()
+    assert list(ModerationAction.objects.values_list("action", flat=True)) == ["delete"]
+
+
+def test_the_placeholder_of_deleted_readers_is_not_moderated(client, setup):
+    # Every deleted reader's comments belong to one placeholder: banning it would touch them all.
+    delete_account(setup["author"])
+    comment = Comment.objects.get(pk=setup["comment"].pk)
+    client.force_login(setup["moderator"])
+    for action in ("suspend", "shadow_ban"):
+        act(client, comment, action)
+    profile = profile_of(deleted_reader())
+    assert profile.suspended_until is None and not profile.shadow_banned
+    assert not ModerationAction.objects.exists()
+    with pytest.raises(ModerationRefused):
+        moderate_reader(setup["moderator"], deleted_reader(), "shadow_ban")

@@ -1,5 +1,6 @@
 """What /healthz checks: each dependency a request or a task needs, with how long it took."""
 
+import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 
 BROKER_TIMEOUT_SECONDS = 2.0
 
@@ -21,7 +24,7 @@ class Check:
 
 
 def run_checks() -> list[Check]:
-    checks = [("database", check_database), ("cache", check_cache)]
+    checks = [("database", check_database), ("migrations", check_migrations), ("cache", check_cache)]
     if settings.NEWSDESK_HEALTH_CHECK_BROKER and not settings.CELERY_TASK_ALWAYS_EAGER:
         checks.append(("broker", check_broker))
     return [_timed(name, probe) for name, probe in checks]
@@ -32,6 +35,22 @@ def check_database() -> None:
         cursor.execute("SELECT 1")
         if cursor.fetchone() != (1,):
             raise RuntimeError("SELECT 1 did not return 1")
+
+
+def check_migrations() -> None:
+    """SELECT 1 answers on a database this code cannot use: never migrated (an empty SQLite file
+    under a wrong NEWSDESK_VAR_DIR) or not since an upgrade, where every page fails on a missing
+    table or column. A database ahead of this code (a rolling upgrade) is fine."""
+    applied = MigrationRecorder(connection).applied_migrations()
+    missing = sorted(f"{app}.{name}" for app, name in latest_migrations() if (app, name) not in applied)
+    if missing:
+        raise RuntimeError(f"migrations not applied: {', '.join(missing)}; run `newsdesk migrate`")
+
+
+@functools.cache
+def latest_migrations() -> frozenset[tuple[str, str]]:
+    """The newest migration of each app, read from disk once: the code does not change under a process."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
 
 
 def check_cache() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
@@ -23,6 +23,9 @@ FLUSH_SECONDS = 5.0
 STATUS_CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
 TASK_OUTCOMES = ("succeeded", "failed", "retried")
 PREFIX = "newsdesk:metrics:"
+# Named for the shape of what it holds: during a rolling upgrade a web process of the previous
+# version may still cache its own counts, which lack the gauges added since.
+DATABASE_GAUGES_KEY = PREFIX + "database-gauges:2"
 
 log = logging.getLogger(__name__)
 
@@ -188,10 +191,10 @@ class NewsdeskCollector(Collector):
 
 def database_metrics() -> list:
     """Gauges counted in the database, at most once per NEWSDESK_METRICS_CACHE_SECONDS."""
-    counts = _from_cache(cache.get, PREFIX + "database")
+    counts = _from_cache(cache.get, DATABASE_GAUGES_KEY)
     if counts is None:
         counts = _count_database()
-        _from_cache(cache.set, PREFIX + "database", counts, settings.NEWSDESK_METRICS_CACHE_SECONDS)
+        _from_cache(cache.set, DATABASE_GAUGES_KEY, counts, settings.NEWSDESK_METRICS_CACHE_SECONDS)
 
     articles = GaugeMetricFamily(
         "newsdesk_articles", "Stored articles, by extraction state.", labels=["extraction"]
@@ -206,9 +209,18 @@ def database_metrics() -> list:
     )
     for stage, count in counts["failures"].items():
         failures.add_metric([stage], count)
+    unenriched = GaugeMetricFamily(
+        "newsdesk_articles_unenriched", "Articles read (from the page or the feed) and not yet enriched."
+    )
+    unenriched.add_metric([], counts["unenriched"])
+    last_success = GaugeMetricFamily(
+        "newsdesk_feeds_last_success_timestamp_seconds",
+        "When a polled feed was last read successfully (Unix time; 0: never).",
+    )
+    last_success.add_metric([], counts["last_success"])
     stories = GaugeMetricFamily("newsdesk_stories", "Stories (clusters of articles).")
     stories.add_metric([], counts["stories"])
-    return [articles, feeds, failures, stories]
+    return [articles, unenriched, feeds, last_success, failures, stories]
 
 
 def _count_database() -> dict:
@@ -224,9 +236,16 @@ def _count_database() -> dict:
         failing=Count("id", filter=polled & Q(consecutive_errors__gt=0)),
         ok=Count("id", filter=polled & Q(consecutive_errors=0)),
     )
+    # A site whose scheduler, workers or network stopped shows it here first: polls stop succeeding.
+    last_success = Feed.objects.filter(polled).aggregate(newest=Max("last_success_at"))["newest"]
     return {
         "articles": {state: by_state.get(state, 0) for state in ExtractionState.values},
+        # Read but never enriched: the enrich workers are down or behind, or their messages were lost.
+        "unenriched": Article.objects.exclude(extraction=ExtractionState.PENDING)
+        .filter(enriched_at__isnull=True)
+        .count(),
         "feeds": feeds,
+        "last_success": last_success.timestamp() if last_success else 0,
         "failures": {stage: by_stage.get(stage, 0) for stage in FetchFailure.Stage.values},
         "stories": Story.objects.count(),
     }

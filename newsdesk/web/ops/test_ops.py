@@ -1,9 +1,13 @@
 """/healthz and /metrics: what they report, when they fail, and who may read them."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError, connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
+from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from newsdesk.models import ExtractionState, Feed, FetchFailure
@@ -33,7 +37,8 @@ def test_healthz_reports_each_dependency(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache"}  # tasks run in process: no broker to ask
+    # Tasks run in process: no broker to ask.
+    assert set(body["checks"]) == {"database", "migrations", "cache"}
     assert all(check["ok"] and check["milliseconds"] >= 0 for check in body["checks"].values())
     assert "no-cache" in response["Cache-Control"]
 
@@ -78,6 +83,22 @@ def test_healthz_asks_the_broker_when_tasks_go_to_workers(client, settings):
         app.conf.broker_url = settings.CELERY_BROKER_URL
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
+
+
+def test_healthz_fails_when_the_database_lacks_this_versions_migrations(client):
+    # A web host started on new code before `newsdesk migrate` (or on an empty SQLite file) answers
+    # SELECT 1, but every page fails on a missing table or column: out of the load balancer with it.
+    assert set(client.get("/healthz").json()["checks"]) == {"database", "migrations", "cache"}
+    latest = MigrationRecorder.Migration.objects.filter(app="newsdesk").latest("id")
+    latest.delete()
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    check = response.json()["checks"]["migrations"]
+    assert check["ok"] is False
+    assert f"newsdesk.{latest.name}" in check["error"] and "newsdesk migrate" in check["error"]
+    assert response.json()["checks"]["database"]["ok"] is True
 
 
 def test_operator_endpoints_are_outside_the_language_prefix(client):
@@ -155,3 +176,34 @@ def test_metrics_count_the_pipeline_tasks_that_ran(client):
     found = samples(client.get("/metrics").content)
     assert found[("newsdesk_tasks_total", (("outcome", "succeeded"), ("task", "poll_due_feeds")))] == 2
     assert found[("newsdesk_tasks_total", (("outcome", "failed"), ("task", "poll_due_feeds")))] == 0
+
+
+def test_metrics_say_when_a_feed_was_last_polled_well_and_what_waits_for_enrichment(client):
+    # What an operator alerts on when the scheduler or the workers stop: no successful poll for
+    # an hour, articles read but never enriched.
+    source = make_source("Harbour Times")
+    newest = timezone.now().replace(microsecond=0) - timedelta(minutes=30)
+    Feed.objects.create(source=source, url="https://harbour.example/a.xml", last_success_at=newest)
+    Feed.objects.create(
+        source=source, url="https://harbour.example/b.xml", last_success_at=newest - timedelta(hours=5)
+    )
+    Feed.objects.create(
+        source=source,
+        url="https://harbour.example/paused.xml",
+        last_success_at=timezone.now(),
+        disabled_at=timezone.now(),
+    )
+    make_article(source, "Waiting", extraction=ExtractionState.PAGE)
+    make_article(source, "Given up on", extraction=ExtractionState.FEED)
+    make_article(source, "Done", extraction=ExtractionState.PAGE, enriched_at=timezone.now())
+    make_article(source, "Still fetching", extraction=ExtractionState.PENDING)
+
+    found = samples(client.get("/metrics").content)
+
+    assert found[("newsdesk_feeds_last_success_timestamp_seconds", ())] == newest.timestamp()
+    assert found[("newsdesk_articles_unenriched", ())] == 2
+
+
+def test_metrics_last_success_is_zero_before_any_feed_was_polled_well(client):
+    Feed.objects.create(source=make_source("Harbour Times"), url="https://harbour.example/a.xml")
+    assert samples(client.get("/metrics").content)[("newsdesk_feeds_last_success_timestamp_seconds", ())] == 0
