@@ -82,7 +82,9 @@ def relate_article(
     offers = {candidate.id: score for score, candidate in scored[:OFFER_TO]}
     with transaction.atomic():
         RelatedArticle.objects.filter(article_id=article.id).delete()
-        RelatedArticle.objects.bulk_create(rows)
+        # Articles enriched at the same time offer themselves to each other's lists: a pair another
+        # transaction wrote since this one read is already there, and stays as it is.
+        RelatedArticle.objects.bulk_create(rows, ignore_conflicts=True)
         _offer(offers, article.id, limit)
     return rows
 
@@ -115,7 +117,7 @@ def _offer(offers: dict[str, float], newcomer_id: str, limit: int) -> None:
         for owner_id, related_id in dropped:
             match |= Q(article_id=owner_id, related_id=related_id)
         RelatedArticle.objects.filter(match).delete()
-    RelatedArticle.objects.bulk_create(added)
+    RelatedArticle.objects.bulk_create(added, ignore_conflicts=True)
 
 
 def _ranked_candidates(

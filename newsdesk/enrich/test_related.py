@@ -171,6 +171,26 @@ def test_new_article_joins_older_neighbours_lists(sources, index, settings):
     assert [a.title for a in related_articles(older)] == ["Strong newcomer", "Weak A"]
 
 
+def test_a_pair_another_enrichment_wrote_meanwhile_is_kept_not_an_error(sources, index, monkeypatch):
+    """Two articles enriched at once each put the other in its lists; the second write of a pair
+    (between this transaction's read and its write) must not fail the whole enrichment."""
+    older = embedded(index, sources[0], "Older", QUERY, age=timedelta(hours=5))
+    newcomer = embedded(index, sources[1], "Newcomer", similar(0.9, 1))
+    create = RelatedArticle.objects.bulk_create
+
+    def after_a_concurrent_write(rows, **kwargs):
+        for row in rows:  # what the other article's enrichment committed in the meantime
+            RelatedArticle.objects.get_or_create(
+                article_id=row.article_id, related_id=row.related_id, defaults={"score": 0.5}
+            )
+        return create(rows, **kwargs)
+
+    monkeypatch.setattr(RelatedArticle.objects, "bulk_create", after_a_concurrent_write)
+    relate_article(newcomer, index=index)
+    pairs = list(RelatedArticle.objects.values_list("article_id", "related_id"))
+    assert sorted(pairs) == sorted([(newcomer.id, older.id), (older.id, newcomer.id)])
+
+
 def test_without_a_vector_nothing_is_stored_and_v1_answers(sources, index):
     story = make_article(sources[0], "Not embedded", hashtags=("Gaza",))
     make_article(sources[1], "Tagged alike", hashtags=("Gaza",))

@@ -98,9 +98,12 @@ def report_comment(
     except IntegrityError as error:
         raise CommentRefused("You have already reported this comment.") from error
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    comment.report_count = CommentReport.objects.filter(comment=comment).count()
+    reports = CommentReport.objects.filter(comment=comment)
+    comment.report_count = reports.count()
+    # Reports a moderator has answered (restoring the comment resolves them) do not count again:
+    # one more report must not overrule the moderator.
     if (
-        comment.report_count >= settings.NEWSDESK_COMMENT_HIDE_AFTER_REPORTS
+        reports.filter(resolved=False).count() >= settings.NEWSDESK_COMMENT_HIDE_AFTER_REPORTS
         and comment.state == Comment.State.VISIBLE
     ):
         comment.state = Comment.State.HIDDEN

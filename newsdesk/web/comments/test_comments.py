@@ -12,6 +12,7 @@ from newsdesk.models import BannedWord, Comment, CommentReport, ReaderProfile, S
 from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import CommentRefused, post_comment, report_comment
 from newsdesk.web.comments.lib import comment_counts, thread
+from newsdesk.web.moderation.actions import moderate_comment
 from newsdesk.web.testing import make_article, make_source
 
 
@@ -176,6 +177,19 @@ def test_reports_from_distinct_readers_hide_the_comment(article, ann, settings):
     assert comment.report_count == 2 and comment.state == Comment.State.HIDDEN
     with pytest.raises(CommentRefused):
         report_comment(comment, ann, "spam")
+
+
+def test_a_comment_a_moderator_restored_is_hidden_again_only_by_as_many_new_reports(article, ann, settings):
+    settings.NEWSDESK_COMMENT_HIDE_AFTER_REPORTS = 2
+    comment = post_comment(ann, article, "Strong opinion")
+    for n in (1, 2):
+        report_comment(comment, make_reader(f"r{n}@example.org"), "abuse")
+    moderate_comment(make_reader("mod@example.org"), Comment.objects.get(pk=comment.pk), "approve")
+    report_comment(comment, make_reader("r3@example.org"), "abuse")
+    comment.refresh_from_db()
+    assert comment.report_count == 3 and comment.state == Comment.State.VISIBLE
+    report_comment(comment, make_reader("r4@example.org"), "abuse")
+    assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN
 
 
 def test_report_through_the_page(client, article, ann, bob):
