@@ -234,7 +234,9 @@ def _count_database() -> dict:
         disabled=Count("id", filter=Q(disabled_at__isnull=False)),
         inactive=Count("id", filter=Q(disabled_at__isnull=True, source__is_active=False)),
         failing=Count("id", filter=polled & Q(consecutive_errors__gt=0)),
-        ok=Count("id", filter=polled & Q(consecutive_errors=0)),
+        ok=Count("id", filter=polled & Q(consecutive_errors=0, last_fetched_at__isnull=False)),
+        # Added and not polled yet: a feed that never answered is not "ok".
+        new=Count("id", filter=polled & Q(consecutive_errors=0, last_fetched_at__isnull=True)),
     )
     # A site whose scheduler, workers or network stopped shows it here first: polls stop succeeding.
     last_success = Feed.objects.filter(polled).aggregate(newest=Max("last_success_at"))["newest"]

@@ -111,7 +111,8 @@ def test_metrics_count_articles_feeds_and_failures(client):
     make_article(source, "Pending one", extraction=ExtractionState.PENDING)
     make_article(source, "Extracted one", extraction=ExtractionState.PAGE)
     make_article(source, "Extracted two", extraction=ExtractionState.PAGE)
-    Feed.objects.create(source=source, url="https://harbour.example/ok.xml")
+    Feed.objects.create(source=source, url="https://harbour.example/ok.xml", last_fetched_at=timezone.now())
+    Feed.objects.create(source=source, url="https://harbour.example/new.xml")
     Feed.objects.create(source=source, url="https://harbour.example/bad.xml", consecutive_errors=2)
     switched_off = make_source("Valley Courier")
     switched_off.is_active = False
@@ -127,6 +128,7 @@ def test_metrics_count_articles_feeds_and_failures(client):
     assert found[("newsdesk_articles", (("extraction", "pending"),))] == 1
     assert found[("newsdesk_articles", (("extraction", "page"),))] == 2
     assert found[("newsdesk_feeds", (("health", "ok"),))] == 1
+    assert found[("newsdesk_feeds", (("health", "new"),))] == 1
     assert found[("newsdesk_feeds", (("health", "failing"),))] == 1
     assert found[("newsdesk_feeds", (("health", "disabled"),))] == 0
     assert found[("newsdesk_feeds", (("health", "inactive"),))] == 1
