@@ -12,6 +12,7 @@ from newsdesk.ai.features import (
     PanelRequest,
     answer,
     brief_for_story,
+    cached_answer,
     panel_features,
     precompute_summary,
     stream_answer,
@@ -75,6 +76,17 @@ def test_answers_are_cached_per_article_version(tram):
     tram.save()
     assert answer(tram, PanelRequest.parse("ask", "How much will it cost?"))["cached"] is False
     assert AIResult.objects.count() == 2
+
+
+def test_answers_saved_by_earlier_offline_rules_are_not_shown(tram, monkeypatch):
+    """Crossheads quoted, unanswered words not named: what an older version picked is not served."""
+    summary = PanelRequest("summary")
+    monkeypatch.setattr(ExtractiveProvider, "model", "extractive-v1")
+    answer(tram, summary)
+    assert cached_answer(tram, summary, ExtractiveProvider()) is not None
+    monkeypatch.undo()
+    assert cached_answer(tram, summary, ExtractiveProvider()) is None
+    assert ExtractiveProvider.model != ""  # the version before there was one
 
 
 def test_extractive_provider_names_what_it_cannot_do(tram):
