@@ -209,3 +209,17 @@ def test_metrics_say_when_a_feed_was_last_polled_well_and_what_waits_for_enrichm
 def test_metrics_last_success_is_zero_before_any_feed_was_polled_well(client):
     Feed.objects.create(source=make_source("Harbour Times"), url="https://harbour.example/a.xml")
     assert samples(client.get("/metrics").content)[("newsdesk_feeds_last_success_timestamp_seconds", ())] == 0
+
+
+def test_metrics_on_a_database_that_cannot_be_counted_fail_the_scrape_plainly(client, monkeypatch):
+    from newsdesk.web.ops import metrics
+
+    def unmigrated():
+        raise OperationalError("no such table: newsdesk_article")
+
+    cache.clear()
+    monkeypatch.setattr(metrics, "_count_database", unmigrated)
+    response = client.get("/metrics")
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/plain")
+    assert b"no such table: newsdesk_article" in response.content

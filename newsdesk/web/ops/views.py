@@ -4,6 +4,7 @@ from dataclasses import asdict
 from ipaddress import ip_address, ip_network
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.urls import get_resolver
 from django.views.decorators.cache import never_cache
@@ -36,6 +37,13 @@ def metrics(request: HttpRequest) -> HttpResponse:
     except CountersUnavailable as error:
         # A failed scrape (Prometheus's `up` 0) rather than counters that seem to restart from zero.
         return HttpResponse(f"{error}\n", status=503, content_type="text/plain")
+    except DatabaseError as error:
+        # Unmigrated, or the database is down: a failed scrape that says so, not the 500 page.
+        return HttpResponse(
+            f"the database cannot be counted ({error}); /healthz says more\n",
+            status=503,
+            content_type="text/plain",
+        )
     return HttpResponse(body, content_type=PROMETHEUS_CONTENT_TYPE)
 
 
