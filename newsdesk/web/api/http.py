@@ -27,6 +27,8 @@ ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 RATE_WINDOW_SECONDS = 60
 # Public data, the same for every reader: any shared cache may keep it this long.
 CACHE_CONTROL = "public, max-age=60"
+# Answers (a moved id stays moved); errors are never kept.
+CACHEABLE_STATUSES = (200, 301)
 # Browsers may reuse a preflight answer this long.
 PREFLIGHT_MAX_AGE = 86400
 
@@ -73,6 +75,8 @@ def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @wraps(view)
     def endpoint(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = _answer(request, cached_view, args, kwargs)
+        if response.status_code in CACHEABLE_STATUSES:
+            response["Cache-Control"] = CACHE_CONTROL
         if response.status_code == 200:
             response = _conditional(request, response)
         response["Access-Control-Allow-Origin"] = "*"
@@ -83,14 +87,20 @@ def api_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """The 200 with its caching headers, or the 304 for an ETag the client already holds.
+    """The 200 with its ETag, or the 304 for an ETag the client already holds.
 
     Django's 304 is a new response that keeps only the caching headers; the rate limit's
-    count is carried over here, and CORS is set on whichever is answered.
+    count is carried over here, and CORS is set on whichever is answered. Django's 412 (an
+    If-Match no answer meets) is an empty HTML page: it becomes a JSON error like the others.
     """
-    response["Cache-Control"] = CACHE_CONTROL
     set_response_etag(response)
     answer = get_conditional_response(request, etag=response["ETag"], response=response)
+    if answer.status_code == 412:
+        answer = error_response(
+            412,
+            "precondition_failed",
+            f"If-Match names no current ETag of this answer: it is {response['ETag']}.",
+        )
     if answer is not response and "RateLimit-Remaining" in response:
         answer["RateLimit-Remaining"] = response["RateLimit-Remaining"]
     return answer

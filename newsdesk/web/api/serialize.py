@@ -42,6 +42,11 @@ class Links:
         path = reverse(f"api:{name}", args=args)
         return self.absolute(f"{path}?{urlencode(query)}" if query else path)
 
+    def same_query(self, url: str) -> str:
+        """`url` asked with this request's query (a merged story's new address keeps the page asked for)."""
+        query = self.request.GET.urlencode()
+        return f"{url}?{query}" if query else url
+
     def page(self, cursor: Cursor | None) -> str | None:
         """This request's URL at another cursor, every other parameter kept."""
         if cursor is None:
@@ -133,7 +138,8 @@ def article_detail_json(detail: ArticleDetail, links: Links) -> dict:
         "copies": detail.copies,
         "display_policy": DisplayPolicy.FULL.value if full else DisplayPolicy.EXCERPT.value,
         "text": (article.text or article.description) if full else None,
-        "html": (article.html or None) if full else None,
+        # The page's own body (images given an alt), None under the excerpt policy or when blank.
+        "html": str(page["body_html"]) if page["body_html"] else None,
         "excerpt": None if full else page["excerpt"],
         "related": [article_ref(related, links) for related in detail.related],
     }

@@ -210,6 +210,19 @@ def test_article_detail_under_the_full_policy_has_the_body(get_json, harbour, co
     assert copy_body["duplicate_of"] == article.id and copy_body["copies"] == []
 
 
+def test_article_html_is_the_body_its_page_shows(get_json, harbour):
+    """Stored rows older than image alts get them as the page adds them; blank HTML is none."""
+    pictured = make_article(
+        harbour, "Pictures", text="Harbour.", html='<p>Harbour.</p><img src="https://harbour.example/a.jpg">'
+    )
+    blank = make_article(harbour, "Plain", text="Harbour.", html="  \n")
+
+    assert get_json(f"{ARTICLES}/{pictured.id}").json()["html"] == (
+        '<p>Harbour.</p><img alt="" src="https://harbour.example/a.jpg">'
+    )
+    assert get_json(f"{ARTICLES}/{blank.id}").json()["html"] is None
+
+
 @pytest.mark.parametrize("where", ["source", "site"])
 def test_article_detail_under_the_excerpt_policy_keeps_the_body_back(get_json, settings, where):
     if where == "source":

@@ -37,6 +37,17 @@ def test_an_unchanged_answer_is_a_304_for_its_etag(client):
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
 
 
+def test_an_if_match_the_answer_does_not_meet_is_a_json_412(get_json):
+    """Conditional GETs are answered by Django, whose 412 is an empty HTML page."""
+    current = get_json(ARTICLES)["ETag"]
+    response = get_json(ARTICLES, headers={"if-match": '"stale"'})
+    assert response.status_code == 412
+    assert response.json()["error"]["code"] == "precondition_failed"
+    assert current in response.json()["error"]["message"]
+    assert response["Cache-Control"] == "no-store" and response["Access-Control-Allow-Origin"] == "*"
+    assert get_json(ARTICLES, headers={"if-match": current}).status_code == 200
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_writes_are_405_with_allow_even_without_a_csrf_token(method):
     client = Client(enforce_csrf_checks=True)
@@ -61,6 +72,13 @@ def test_head_and_a_cors_preflight_are_answered(client):
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert "GET" in preflight["Access-Control-Allow-Methods"]
     assert preflight["Access-Control-Allow-Headers"] == "x-requested-with"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/", "/api/v1/openapi.json/", "/api/v1/categories/", "/api/v1/sources/"]
+)
+def test_a_trailing_slash_is_optional_everywhere(get_json, path):
+    assert get_json(path).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/api/", "/api/v2/articles", "/api/v1/article", "/api/v1/stories/1/extra"])

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.urls import resolve
 
-from newsdesk.models import Article, Story
+from newsdesk.models import Article, ArticleRedirect, Story, StoryRedirect
 from newsdesk.models.sources import DisplayPolicy
 from newsdesk.web.api import params, views
 from newsdesk.web.api import urls as api_urls
@@ -238,6 +238,7 @@ def test_every_answer_matches_the_schema_documented_for_its_status(
         too_many = "&".join(["a"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
         answers["too many parameters"] = client.get(f"{url}?{too_many}")
     answers["POST"] = client.post(url)
+    answers["stale If-Match"] = client.get(url, headers={"if-match": '"stale"'})
     with override_settings(NEWSDESK_API_RATE_PER_MINUTE=0):
         answers["over the limit"] = client.get(url)
 
@@ -251,7 +252,7 @@ def test_every_answer_matches_the_schema_documented_for_its_status(
     answers["failure"] = client.get(url)
 
     statuses = {str(response.status_code) for response in answers.values()}
-    expected = {"200", "400", "405", "429", "500"} | ({"404"} if path.endswith("}") else set())
+    expected = {"200", "400", "405", "412", "429", "500"} | ({"404"} if path.endswith("}") else set())
     assert statuses == expected
     for what, response in answers.items():
         errors = schema_errors(response.json(), documented_schema(path, response.status_code))
@@ -261,3 +262,15 @@ def test_every_answer_matches_the_schema_documented_for_its_status(
         documented = resolve_ref(SPEC["paths"][path]["get"]["responses"][str(response.status_code)])
         missing = set(documented.get("headers", {})) - set(response.headers)
         assert not missing, (what, missing)
+
+
+@pytest.mark.django_db
+def test_a_moved_id_answers_with_the_headers_documented_for_its_301(client, story_world):
+    article, other, story = story_world
+    ArticleRedirect.objects.create(old_id="f" * 32, article=article)
+    StoryRedirect.objects.create(old_id=story.id + 1000, story=story)
+    for path in ("/articles/{id}", "/stories/{id}"):
+        response = client.get(concrete(path, "f" * 32, str(story.id + 1000)))
+        assert response.status_code == 301
+        documented = resolve_ref(SPEC["paths"][path]["get"]["responses"]["301"])
+        assert not set(documented["headers"]) - set(response.headers), path

@@ -50,6 +50,25 @@ def test_story_pages_follow_the_ranking(get_json):
     assert [s["id"] for s in get_json(second["previous"]).json()["results"]] == listed[:2]
 
 
+def test_stories_ranked_alike_come_in_one_order_whatever_the_page_size(get_json):
+    """Ties in rank (unranked stories all score 0) are broken by the newer story first, so offset
+    pages neither repeat nor skip one: the database's own order of ties changes with the LIMIT."""
+    made = [
+        story_of(*(publish(name, f"{name} {i}", i) for name in ("Gazette", "Courier", "Herald")[: 2 + i % 2]))
+        for i in range(6)
+    ]
+    Story.objects.update(rank_score=1.0)
+
+    whole = [s["id"] for s in get_json(STORIES, {"page_size": 6}).json()["results"]]
+    walked, url = [], f"{STORIES}?page_size=1"
+    while url:
+        body = get_json(url).json()
+        walked += [s["id"] for s in body["results"]]
+        url = body["next"]
+
+    assert walked == whole == [str(story.id) for story in sorted(made, key=lambda s: s.id, reverse=True)]
+
+
 def test_a_story_list_page_costs_the_same_few_queries_whatever_its_size(
     get_json, django_assert_max_num_queries
 ):
@@ -118,6 +137,16 @@ def test_a_merged_story_answers_with_the_address_of_the_one_it_joined(client, ha
     response = client.get(f"{STORIES}/{story.id + 1000}")
 
     assert response.status_code == 301 and response["Location"] == f"http://testserver{STORIES}/{story.id}"
+
+
+def test_a_merged_story_keeps_the_query_it_was_asked_with(client, harbour_story):
+    story, _ = harbour_story
+    StoryRedirect.objects.create(old_id=story.id + 1000, story=story)
+
+    response = client.get(f"{STORIES}/{story.id + 1000}", {"page_size": 2})
+
+    assert response["Location"] == f"http://testserver{STORIES}/{story.id}?page_size=2"
+    assert response["Cache-Control"] == "public, max-age=60"
 
 
 @pytest.mark.parametrize("story_id", ["999999", "999999999999999999", "abc"])

@@ -9,7 +9,7 @@ app_name = "api"
 urlpatterns = [
     re_path(r"^v1/$", views.index, name="index"),
     re_path(r"^v1$", views.index),
-    re_path(r"^v1/openapi\.json$", views.openapi, name="openapi"),
+    re_path(r"^v1/openapi\.json/?$", views.openapi, name="openapi"),
     re_path(r"^v1/articles/?$", views.articles, name="articles"),
     re_path(r"^v1/articles/(?P<article_id>[0-9a-f]{32})/?$", views.article, name="article"),
     re_path(r"^v1/stories/?$", views.stories, name="stories"),

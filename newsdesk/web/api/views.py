@@ -76,7 +76,7 @@ def story(request: HttpRequest, story_id: str) -> HttpResponse:
         merged_into = lib.merged_story_id(int(story_id)) if error.status == 404 else None
         if merged_into is None:
             raise
-        return HttpResponsePermanentRedirect(links.api("story", merged_into))
+        return HttpResponsePermanentRedirect(links.same_query(links.api("story", merged_into)))
     return _json(serialize.story_coverage_json(page, links))
 
 

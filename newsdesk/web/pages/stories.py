@@ -154,8 +154,12 @@ def more_on_this_story(article: Article, limit: int = SIBLINGS_SHOWN) -> dict | 
 
 
 def ranked_stories(min_sources: int = MIN_TOP_SOURCES) -> QuerySet[Story]:
-    """Stories told by at least `min_sources` sources, broadest and freshest first (`Story.rank_score`)."""
-    return Story.objects.filter(source_count__gte=min_sources).order_by("-rank_score")
+    """Stories told by at least `min_sources` sources, broadest and freshest first (`Story.rank_score`).
+
+    Ties go to the newer story: offset pages need one total order, and the database's own order
+    of equal scores changes with the LIMIT (unranked stories all score 0).
+    """
+    return Story.objects.filter(source_count__gte=min_sources).order_by("-rank_score", "-id")
 
 
 def top_stories(limit: int = TOP_STORIES) -> list[StorySummary]:
