@@ -43,7 +43,8 @@ SQLITE_QUERY = f"""
     JOIN newsdesk_article_search_key k ON k.rowid = c.rowid
     ORDER BY c.score
         / (1.0 + max(0.0, julianday(%s) - julianday(k.published_at)) / {RECENCY_HALF_LIFE_DAYS}),
-        k.published_at DESC
+        k.published_at DESC,
+        k.article_id
     LIMIT %s OFFSET %s
 """
 SQLITE_RECENT_TABLE = "newsdesk_article_recent_fts"
@@ -91,7 +92,8 @@ POSTGRES_RANKING = f"""
     ORDER BY ts_rank(a.search_document, websearch_to_tsquery('english'::regconfig, %s))
         / (1.0 + greatest(0.0, extract(epoch FROM (%s::timestamptz - a.published_at)) / 86400.0)
             / {RECENCY_HALF_LIFE_DAYS}) DESC,
-        a.published_at DESC
+        a.published_at DESC,
+        a.id
     LIMIT %s OFFSET %s
 """
 
@@ -164,8 +166,8 @@ def websearch_expression(query: str) -> str:
 
 
 def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]:
-    """Articles matching `query` (every word, "phrases", -exclusions, `or`), best and newest first;
-    [] when it requires nothing."""
+    """Articles matching `query` (every word, "phrases", -exclusions, `or`), best and newest first,
+    then by id, so offset pages never repeat or skip one; [] when it requires nothing."""
     if not parse_query(query) or limit <= 0:
         return []
     # The site's clock rather than the database's, so "recent" means the same in every query.

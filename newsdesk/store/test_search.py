@@ -167,3 +167,12 @@ def test_only_the_newest_matches_are_ranked(source, monkeypatch):
 
     make_article(source, "Harbour news", text="Dredging again.", age=timedelta(hours=1))
     assert titles(search_articles("dredging", limit=10, offset=0)) == ["Harbour news", "Quay works"]
+
+
+def test_articles_ranked_alike_come_in_one_order_on_every_page(source):
+    """Same words, same time: only a last key keeps offset pages from repeating or skipping one."""
+    published = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    made = [make_article(source, f"Ferry timetable {n}", text="Ferry timetable changes.") for n in range(6)]
+    Article.objects.filter(id__in=[a.id for a in made]).update(published_at=published)
+    pages = [search_articles("ferry timetable", limit=1, offset=n)[0].id for n in range(6)]
+    assert pages == sorted(a.id for a in made)
