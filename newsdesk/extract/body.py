@@ -9,6 +9,7 @@ and is checked against the fundus-eval ground truth (see docs/quality.md).
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml.etree import _Element
 
@@ -53,6 +54,11 @@ class Block:
     element: _Element
     text: str
 
+    @cached_property
+    def words(self) -> list[str]:
+        """The text's tokens, which several rules compare."""
+        return tokens(self.text)
+
     @property
     def paragraphs(self) -> list[str]:
         """Reader paragraphs: one per list item, otherwise the block as a whole."""
@@ -88,13 +94,12 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
-def shingles(text: str) -> Counter:
-    words = tokens(text)
+def shingles(words: list[str]) -> Counter:
     return Counter(tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1)))
 
 
-def _comparable(text: str) -> str:
-    return " ".join(tokens(text)).casefold()
+def _comparable(words: list[str]) -> str:
+    return " ".join(words).casefold()
 
 
 def is_boilerplate(text: str) -> bool:
@@ -142,12 +147,12 @@ def drop_furniture(blocks: list[Block], titles: list[str], authors: list[str]) -
     `titles` are every headline the page declares (JSON-LD, OpenGraph, <title>), since
     the one repeated above the body may be any of them.
     """
-    title_keys = {_comparable(title) for title in titles} - {""}
+    title_keys = {_comparable(tokens(title)) for title in titles} - {""}
     kept = [
         block
         for block in blocks
-        if tokens(block.text)
-        and _comparable(block.text) not in title_keys
+        if block.words
+        and _comparable(block.words) not in title_keys
         and not is_boilerplate(block.text)
         and not is_doubled_teaser(block.text)
         and not is_shouted_teaser(block)
@@ -160,10 +165,9 @@ def drop_furniture(blocks: list[Block], titles: list[str], authors: list[str]) -
 
 
 def _supported(block: Block, reference: Counter, reference_words: str) -> bool:
-    words = tokens(block.text)
-    if len(words) < SHINGLE:
-        return f" {' '.join(words)} " in reference_words
-    own = shingles(block.text)
+    if len(block.words) < SHINGLE:
+        return f" {' '.join(block.words)} " in reference_words
+    own = shingles(block.words)
     found = sum(count for shingle, count in own.items() if shingle in reference)
     return found >= SUPPORTED_SHARE * sum(own.values())
 
@@ -181,8 +185,9 @@ def keep_supported(blocks: list[Block], reference_text: str) -> list[Block]:
     nothing is condemned when the reference skips a long paragraph anywhere up to there,
     which shows it is an abridgement rather than the article.
     """
-    reference = shingles(reference_text)
-    reference_words = f" {' '.join(tokens(reference_text))} "
+    reference_tokens = tokens(reference_text)
+    reference = shingles(reference_tokens)
+    reference_words = f" {' '.join(reference_tokens)} "
     supported = [
         _supported(block, reference, reference_words) or _is_section_heading(block) for block in blocks
     ]
@@ -190,8 +195,8 @@ def keep_supported(blocks: list[Block], reference_text: str) -> list[Block]:
         return blocks
     first = supported.index(True)
     last = len(supported) - 1 - supported[::-1].index(True)
-    ending = tokens(reference_text)[-2 * SHINGLE :]
-    complete = any(tokens(block.text)[-len(ending) :] == ending for block in blocks)
+    ending = reference_tokens[-2 * SHINGLE :]
+    complete = any(block.words[-len(ending) :] == ending for block in blocks)
     end = len(blocks) if complete else last + 1
     missing = [block for block, found in zip(blocks[:end], supported, strict=False) if not found]
     if any(len(p.split()) >= ABRIDGED_PARAGRAPH_WORDS for block in missing for p in block.paragraphs):

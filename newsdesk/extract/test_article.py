@@ -1,10 +1,13 @@
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import lxml.etree
 import pytest
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from newsdesk.extract import ExtractionError, extract_article
-from newsdesk.extract.article import parse_datetime
+from newsdesk.extract.article import parse_datetime, parse_page
 
 TESTDATA = Path(__file__).parent / "testdata"
 
@@ -128,6 +131,24 @@ def test_undeclared_latin1_bytes_are_decoded():
 def test_pages_without_a_body_raise(html):
     with pytest.raises(ExtractionError):
         extract_article(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        page("jsonld_article.html").decode(),
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared encoding</p></body></html>',
+        "<div><p>A fragment</p><p>of two paragraphs</p></div>",
+        "no markup at all",
+    ],
+)
+def test_page_parser_builds_the_tree_trafilatura_would(html):
+    tree, expected = parse_page(html), load_html(html)
+
+    assert (tree is None) == (expected is None)
+    if tree is not None:
+        assert isinstance(tree, HtmlElement)
+        assert lxml.etree.tostring(tree) == lxml.etree.tostring(expected)
 
 
 def test_to_json_has_the_cli_keys():
