@@ -51,12 +51,16 @@ class DisplayNameSignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = DisplayNameField()
+    display_name = DisplayNameField(help_text="Shown beside your comments; your email address never is.")
     time_zone = TimeZoneField(help_text="Dates and times on the pages you see signed in are shown in it.")
 
 
 class DeleteAccountForm(forms.Form):
-    confirm = forms.CharField(help_text="Type DELETE to confirm.")
+    confirm = forms.CharField(
+        label="Type DELETE to confirm",
+        help_text="Deleting cannot be undone.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def clean_confirm(self) -> str:
         if self.cleaned_data["confirm"].strip() != "DELETE":

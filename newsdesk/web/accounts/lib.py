@@ -2,6 +2,7 @@
 
 import unicodedata
 import zoneinfo
+from collections.abc import Callable
 from functools import cache
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from newsdesk.models import Comment, CommentReport, Follow, ReaderProfile, SavedArticle
+from newsdesk.web.comments.lib import target_url
 
 # The account that keeps anonymised comments of deleted readers (see newsdesk/web/accounts/__init__.py).
 # Brackets and spaces are never in a username allauth derives from an email, nor allowed by Django's
@@ -134,8 +136,11 @@ def deleted_reader() -> AbstractBaseUser:
     return user
 
 
-def export_reader_data(user: AbstractBaseUser) -> dict:
-    """Everything we hold about `user`, as JSON-ready data (the "download my data" file)."""
+def export_reader_data(user: AbstractBaseUser, absolute_url: Callable[[str], str]) -> dict:
+    """Everything we hold about `user`, as JSON-ready data (the "download my data" file).
+
+    `absolute_url` turns a path into a full address, so each comment and saved article says where
+    it is in a way the reader can follow from the file."""
     profile = profile_of(user)
     emails = []
     if hasattr(user, "emailaddress_set"):
@@ -143,7 +148,9 @@ def export_reader_data(user: AbstractBaseUser) -> dict:
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in user.emailaddress_set.all()
         ]
-    comments = Comment.objects.filter(author=user).order_by("created_at")
+    comments = (
+        Comment.objects.filter(author=user).select_related("article", "story").order_by("created_at", "pk")
+    )
     return {
         "account": {
             "email": user.email,
@@ -163,6 +170,7 @@ def export_reader_data(user: AbstractBaseUser) -> dict:
                 "article": comment.article_id,
                 "story": comment.story_id,
                 "parent": comment.parent_id,
+                "url": absolute_url(target_url(comment)),
                 "body": comment.body,
                 "state": comment.state,
                 "created_at": comment.created_at.isoformat(),
@@ -172,7 +180,12 @@ def export_reader_data(user: AbstractBaseUser) -> dict:
             for comment in comments
         ],
         "reports": [
-            {"comment": report.comment_id, "reason": report.reason, "details": report.details}
+            {
+                "comment": report.comment_id,
+                "reason": report.reason,
+                "details": report.details,
+                "created_at": report.created_at.isoformat(),
+            }
             for report in CommentReport.objects.filter(reporter=user).order_by("created_at")
         ],
         "follows": [
@@ -182,6 +195,8 @@ def export_reader_data(user: AbstractBaseUser) -> dict:
         "saved_articles": [
             {
                 "article": saved.article_id,
+                "title": saved.article.title,
+                "page": absolute_url(saved.article.get_absolute_url()),
                 "url": saved.article.url,
                 "created_at": saved.created_at.isoformat(),
             }

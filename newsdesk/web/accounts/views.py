@@ -36,7 +36,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    data = json.dumps(export_reader_data(request.user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+    data = json.dumps(
+        export_reader_data(request.user, request.build_absolute_uri),
+        cls=DjangoJSONEncoder,
+        indent=2,
+        ensure_ascii=False,
+    )
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="newsdesk-my-data.json"'
     return response

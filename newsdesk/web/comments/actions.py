@@ -11,7 +11,9 @@ from django.utils import timezone
 from newsdesk.models import Article, BannedWord, Comment, CommentReport
 from newsdesk.web.accounts.lib import profile_of
 from newsdesk.web.comments.lib import Target, can_delete, can_edit, can_report, public
-from newsdesk.web.comments.markup import links_in, render_comment
+from newsdesk.web.comments.markup import links_in, plain_text, render_comment
+
+PARENT_GONE = "That comment can no longer be answered."
 
 REPORT_REASONS = {
     "spam": "Spam or advertising",
@@ -24,6 +26,15 @@ REPORT_REASONS = {
 
 class CommentRefused(Exception):
     """A comment action that is not allowed; the message is meant for the reader."""
+
+
+class ParentUnanswerable(CommentRefused):
+    """The comment replied to is deleted, hidden, gone or on another page: sending the reply again
+    can only fail, but its text can still go on the page as a new comment."""
+
+
+class EditClosed(CommentRefused):
+    """The comment can no longer be edited, whatever the text: sending it again can only fail."""
 
 
 def post_comment(
@@ -39,11 +50,11 @@ def post_comment(
     _refuse_if_suspended(author)
     if parent is not None:
         if (parent.article_id, parent.story_id) != _target_ids(target):
-            raise CommentRefused("That comment belongs to another page.")
+            raise ParentUnanswerable("That comment belongs to another page.")
         if parent.parent_id:
             parent = parent.parent
         if not Comment.objects.filter(public(), pk=parent.pk).exists():
-            raise CommentRefused("That comment can no longer be answered.")
+            raise ParentUnanswerable(PARENT_GONE)
     article_id, story_id = _target_ids(target)
     return Comment.objects.create(
         author=author,
@@ -59,9 +70,7 @@ def post_comment(
 
 def edit_comment(comment: Comment, editor: AbstractBaseUser, body: str) -> Comment:
     if not can_edit(comment, editor):
-        raise CommentRefused(
-            f"Comments can be edited for {settings.NEWSDESK_COMMENT_EDIT_MINUTES} minutes after posting."
-        )
+        raise EditClosed(_why_not_editable(comment))
     body = _checked_body(body)
     _refuse_if_suspended(editor)
     comment.body = body
@@ -72,6 +81,14 @@ def edit_comment(comment: Comment, editor: AbstractBaseUser, body: str) -> Comme
         comment.state = initial_state(editor, body)
     comment.save(update_fields=["body", "body_html", "edited_at", "state"])
     return comment
+
+
+def _why_not_editable(comment: Comment) -> str:
+    if comment.state == Comment.State.HIDDEN:
+        return "A moderator has hidden this comment, so it can no longer be edited."
+    if comment.state == Comment.State.DELETED:
+        return "This comment is deleted, so it can no longer be edited."
+    return f"Comments can be edited for {settings.NEWSDESK_COMMENT_EDIT_MINUTES} minutes after posting."
 
 
 def delete_comment(comment: Comment, user: AbstractBaseUser) -> None:
@@ -131,7 +148,7 @@ def banned_words_in(body: str) -> list[str]:
 
 
 def _checked_body(body: str) -> str:
-    body = body.strip()
+    body = plain_text(body).strip()
     if not body:
         raise CommentRefused("Write something first.")
     if len(body) > settings.NEWSDESK_COMMENT_MAX_CHARS:

@@ -2,11 +2,19 @@ from django import forms
 from django.conf import settings
 
 from newsdesk.web.comments.actions import REPORT_REASONS
+from newsdesk.web.comments.markup import plain_text
 
 # Hidden from people (CSS and aria-hidden); a bot that fills it gets a quiet "thanks" and no comment.
 HONEYPOT_FIELD = "website"
 
 REPORT_DETAILS_MAX_CHARS = 2000
+
+
+class CommentBodyField(forms.CharField):
+    """Line breaks count once, as in the textarea's maxlength (see `plain_text`)."""
+
+    def to_python(self, value) -> str:
+        return plain_text(super().to_python(value))
 
 
 class CommentForm(forms.Form):
@@ -21,7 +29,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Built here so that the limit is read at request time; the messages are the actions' own.
         limit = settings.NEWSDESK_COMMENT_MAX_CHARS
-        self.fields["body"] = forms.CharField(
+        self.fields["body"] = CommentBodyField(
             widget=forms.Textarea,
             strip=True,
             max_length=limit,

@@ -153,3 +153,15 @@ def attach_comment_counts(articles: Iterable[Article], stories: Iterable[Story] 
 def target_url(comment: Comment) -> str:
     target = comment.article if comment.article_id else comment.story
     return f"{target.get_absolute_url()}#comment-{comment.pk}"
+
+
+def written_by(author: AbstractBaseUser) -> QuerySet[Comment]:
+    """The comments `author` has not deleted, newest first, for their own list (held and hidden too:
+    they should see what became of each)."""
+    return (
+        Comment.objects.filter(author=author)
+        .exclude(state=Comment.State.DELETED)
+        .select_related("article", "story")
+        .defer("article__html", "article__text")
+        .order_by("-created_at", "-pk")
+    )

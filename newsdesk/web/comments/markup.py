@@ -15,9 +15,10 @@ from newsdesk.safe_html import WEB_SCHEMES, absolute_web_url
 
 COMMENT_TAGS = frozenset({"p", "br", "a", "em", "strong"})
 LINK_REL = "nofollow ugc"
-# [text](https://...) or a bare http(s) URL; quotes and angle brackets never belong to a URL.
+# [text](https://...) or a bare http(s) URL; quotes and angle brackets never belong to a URL,
+# parentheses only in balanced pairs ("wiki/Ferry_(boat)").
 LINK = re.compile(
-    r"\[(?P<text>[^\]\n]{1,200})\]\((?P<target>https?://[^\s<>\"'()]+)\)"
+    r"\[(?P<text>[^\]\n]{1,200})\]\((?P<target>https?://(?:[^\s<>\"'()]|\([^\s<>\"'()]*\))+)\)"
     r"|(?P<bare>https?://[^\s<>\"']+)",
     re.IGNORECASE,
 )
@@ -28,9 +29,15 @@ EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])|(?<!\w
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+def plain_text(body: str) -> str:
+    """`body` with every line break as one "\n": browsers send a textarea's as CRLF, but its
+    maxlength counts each as one character, and so must our limit."""
+    return body.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def render_comment(body: str) -> str:
     """The sanitised HTML for a comment `body`."""
-    text = body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = plain_text(body).strip()
     paragraphs = [part.strip() for part in PARAGRAPH_BREAK.split(text) if part.strip()]
     rendered = "".join(f"<p>{_render_inline(part)}</p>" for part in paragraphs)
     return nh3.clean(
@@ -81,5 +88,10 @@ def _anchor(url: str, text: str) -> str:
 
 
 def _split_trailing(url: str) -> tuple[str, str]:
-    stripped = url.rstrip(TRAILING_PUNCTUATION)
-    return stripped, url[len(stripped) :]
+    """Punctuation ending a sentence stays outside, but not a ")" that closes one in the URL."""
+    end = len(url)
+    while end and url[end - 1] in TRAILING_PUNCTUATION:
+        if url[end - 1] == ")" and url.count("(", 0, end) >= url.count(")", 0, end):
+            break
+        end -= 1
+    return url[:end], url[end:]

@@ -75,3 +75,16 @@ def test_links_in_finds_both_forms():
         "http://b.example",
     ]
     assert links_in("no links, just javascript:alert(1)") == []
+
+
+def test_links_keep_balanced_parentheses_in_their_address():
+    """Wikipedia's addresses end in "(…)"; a link in brackets still leaves its closing one outside."""
+    wiki = "https://en.wikipedia.org/wiki/Ferry_(boat)"
+    assert render_comment(f"See {wiki}.") == (f'<p>See <a href="{wiki}" rel="nofollow ugc">{wiki}</a>.</p>')
+    assert render_comment(f"[the ferry]({wiki})") == (
+        f'<p><a href="{wiki}" rel="nofollow ugc">the ferry</a></p>'
+    )
+    assert render_comment("(see https://example.org/a)") == (
+        '<p>(see <a href="https://example.org/a" rel="nofollow ugc">https://example.org/a</a>)</p>'
+    )
+    assert links_in(f"[the ferry]({wiki}) and (https://example.org/a)") == [wiki, "https://example.org/a"]

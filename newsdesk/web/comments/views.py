@@ -4,22 +4,28 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from newsdesk.models import Article, Comment, Story
 from newsdesk.web.comments.actions import (
+    PARENT_GONE,
     REPORT_REASONS,
     CommentRefused,
+    EditClosed,
+    ParentUnanswerable,
     delete_comment,
     edit_comment,
     post_comment,
     report_comment,
 )
 from newsdesk.web.comments.forms import CommentForm, ReportForm, problems
-from newsdesk.web.comments.lib import target_url
+from newsdesk.web.comments.lib import target_url, written_by
 from newsdesk.web.comments.refusal import Retry, refused_page, signed_in_to_post
+from newsdesk.web.paging import queryset_fetcher, requested_page, slice_page
 from newsdesk.web.ratelimit import RateResult, client_ip, first_refusal, give_back
 
 # Reports have their own budget, so that reporting a thread of spam does not stop a reader
@@ -36,6 +42,18 @@ def _page_of_comment(comment_id: int) -> str:
     return f"{_target_of(get_object_or_404(Comment, pk=comment_id)).get_absolute_url()}#comments"
 
 
+@never_cache
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The reader's own comments, each linked to its place on its page."""
+    page = slice_page(
+        queryset_fetcher(written_by(request.user)), requested_page(request), settings.NEWSDESK_PAGE_SIZE
+    )
+    for comment in page.items:
+        comment.target = _target_of(comment)
+    return render(request, "newsdesk/comments/mine.html", {"page": page})
+
+
 @require_POST
 @signed_in_to_post(_page_of_target, text_field="body")
 def post(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
@@ -49,7 +67,7 @@ def post(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
     if form.cleaned_data["parent"]:
         parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
         if parent is None:
-            raise Http404("no such comment")
+            return _refused(request, target, PARENT_GONE, as_new_comment=True)
     # Only a comment that goes through uses up the budget: counted now, given back on a refusal.
     limits, now = _comment_limits(request), time.time()
     if refused := first_refusal(limits, settings.NEWSDESK_COMMENT_RATE_WINDOW, now=now):
@@ -60,7 +78,7 @@ def post(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
         )
     except CommentRefused as refusal:
         give_back(limits, settings.NEWSDESK_COMMENT_RATE_WINDOW, now=now)
-        return _refused(request, target, str(refusal))
+        return _refused(request, target, str(refusal), as_new_comment=isinstance(refusal, ParentUnanswerable))
     if comment.state == Comment.State.HELD:
         messages.info(request, "Thanks. Your comment is held until a moderator has looked at it.")
     return redirect(target_url(comment))
@@ -78,6 +96,8 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         return _refused(request, _target_of(comment), problems(form), editing=True)
     try:
         edit_comment(comment, request.user, form.cleaned_data["body"])
+    except EditClosed as refusal:
+        return _refused(request, _target_of(comment), str(refusal), editing=True, retry=False)
     except CommentRefused as refusal:
         return _refused(request, _target_of(comment), str(refusal), editing=True)
     return redirect(target_url(comment))
@@ -155,11 +175,19 @@ def _refused(
     reason: str,
     *,
     editing: bool = False,
+    as_new_comment: bool = False,
+    retry: bool = True,
     status: int = 400,
     retry_after: int = 0,
 ) -> HttpResponse:
-    """Show the reason with the reader's text still in the box: nothing typed is lost."""
-    parent = request.POST.get("parent", "")
+    """Show the reason with the reader's text still in the box: nothing typed is lost.
+
+    `as_new_comment`: the reply cannot go under its comment, so "Try again" posts it on the page.
+    `retry=False`: sending it again can only fail, so the text is only there to copy.
+    """
+    parent = "" if as_new_comment else request.POST.get("parent", "")
+    if as_new_comment:
+        reason = f"{reason} You can post your text as a new comment instead."
     return refused_page(
         request,
         heading="Your changes were not saved" if editing else "Your comment was not posted",
@@ -167,7 +195,7 @@ def _refused(
         back_url=f"{target.get_absolute_url()}#comments",
         status=status,
         text=request.POST.get("body", ""),
-        retry=Retry(action=request.path, hidden=(("parent", parent),) if parent else ()),
+        retry=Retry(action=request.path, hidden=(("parent", parent),) if parent else ()) if retry else None,
         retry_after=retry_after,
     )
 

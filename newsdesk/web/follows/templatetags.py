@@ -30,16 +30,19 @@ def follow_button(context, kind: str, value, label: str = "", compact: bool = Fa
 
 
 @register.inclusion_tag("newsdesk/follows/_save_button.html", takes_context=True)
-def save_button(context, article: Article) -> dict:
+def save_button(context, article: Article, label: str = "", saved: bool | None = None) -> dict:
+    """`label`: for screen readers, in a list of buttons; `saved`: known already (the saved list)."""
     request = context["request"]
-    saved = (
-        request.user.is_authenticated
-        and SavedArticle.objects.filter(user=request.user, article=article).exists()
-    )
+    if saved is None:
+        saved = (
+            request.user.is_authenticated
+            and SavedArticle.objects.filter(user=request.user, article=article).exists()
+        )
     return {
         "request": request,
         "user": request.user,
         "article": article,
+        "label": label,
         "saved": saved,
         "csrf_token": context.get("csrf_token"),
     }

@@ -69,17 +69,7 @@ def saved(request: HttpRequest) -> HttpResponse:
         .select_related("article__source")
         .defer("article__html")
     )
-    page = articles_page(request, rows)
-    return render(
-        request,
-        "newsdesk/listing.html",
-        {
-            "page": page,
-            "heading": "Saved articles",
-            "page_title": "Saved articles",
-            "empty_text": "Nothing saved yet. Use “Save” on an article to keep it here.",
-        },
-    )
+    return render(request, "newsdesk/follows/saved.html", {"page": articles_page(request, rows)})
 
 
 def _back(request: HttpRequest) -> HttpResponse:
