@@ -112,14 +112,14 @@ def fold_within_article(names: list[str]) -> dict[str, str]:
     do ("Trump": Donald, Ivanka), it is left alone rather than guessed.
     """
     full_names = [name for name in names if looks_like_full_name(name)]
+    surnames = [(full, camel_words(full)[-1].lower()) for full in full_names]
     folded = {}
     for name in names:
         words = camel_words(name)
         if len(words) != 1:
             continue
-        owners = {
-            hashtag_key(full) for full in full_names if camel_words(full)[-1].lower() == words[0].lower()
-        }
+        word = words[0].lower()
+        owners = {hashtag_key(full) for full, surname in surnames if surname == word}
         if len(owners) == 1:
             owner_key = owners.pop()
             folded[hashtag_key(name)] = next(full for full in full_names if hashtag_key(full) == owner_key)
@@ -150,9 +150,11 @@ def known_names_in(title: str, text: str) -> list[tuple[str, bool]]:
     for in_title, passage in ((True, title), (False, text)):
         words = words_of(passage or "")
         capitalised = [word[:1].isupper() for word in words]
+        # Most words are lower-case: only a capitalised one can start a run.
+        starts = [i for i, is_capitalised in enumerate(capitalised) if is_capitalised]
         for size in (3, 2, 1):
-            for i in range(len(words) - size + 1):
-                if not all(capitalised[i : i + size]):
+            for i in starts:
+                if i + size > len(words) or not all(capitalised[i : i + size]):
                     continue
                 run = words[i : i + size]
                 canonical = table.get("".join(run).lower())

@@ -9,6 +9,7 @@ publisher gave and the text names outranks either alone.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from newsdesk.enrich.hashtags.aliases import Aliases, fold_within_article, known_names_in, strip_job_titles
 from newsdesk.enrich.hashtags.keywords import extract_keywords
@@ -71,12 +72,54 @@ class Candidate:
         return 1.0 - doubt
 
 
+class MentionedKeys:
+    """`key in mentioned` when a run of up to MAX_WORDS words of a passage spells the key, so
+    "Times of India" in the text confirms #TimesOfIndia.
+
+    Only a few keys are ever asked for, so rather than every run's key, each word's positions
+    are kept and a key is followed from the words it can start with.
+    """
+
+    def __init__(self, *passages: str) -> None:
+        self._passages: list[tuple[list[str], dict[str, list[int]]]] = []
+        for passage in passages:
+            words = [word.lower() for word in words_of(passage or "")]
+            positions: dict[str, list[int]] = {}
+            for i, word in enumerate(words):
+                positions.setdefault(word, []).append(i)
+            self._passages.append((words, positions))
+
+    def __contains__(self, key: str) -> bool:
+        return any(
+            _spells(words, start, key)
+            for words, positions in self._passages
+            for length in range(1, len(key) + 1)
+            for start in positions.get(key[:length], ())
+        )
+
+
+def _spells(words: list[str], start: int, key: str) -> bool:
+    """Whether up to MAX_WORDS words from `start` join into `key`."""
+    run = ""
+    for word in words[start : start + MAX_WORDS]:
+        run += word
+        if run == key:
+            return True
+        if not key.startswith(run):
+            return False
+    return False
+
+
 @dataclass(frozen=True)
 class ArticleText:
     title: str
     text: str
-    mentioned_keys: frozenset[str] = field(default_factory=frozenset)
     aliases: Aliases = field(default_factory=Aliases)
+
+    @cached_property
+    def mentioned_keys(self) -> MentionedKeys:
+        """Built on first use: only publisher tags are checked against it, and many articles have none."""
+        return MentionedKeys(self.title, self.text)
 
 
 Step = Callable[[list[Candidate], ArticleText], list[Candidate]]
@@ -97,7 +140,7 @@ def _publisher_tag_filter(title: str, text: str, source_name: str) -> Callable[[
 
     def keep(raw: str, name: str) -> bool:
         if source_key and hashtag_key(name) == source_key:
-            return source_key in _mentioned_keys(title, "")
+            return source_key in MentionedKeys(title)
         if not looks_like_code(raw):
             return True
         if not written:
@@ -219,16 +262,6 @@ def drop_phrase_words(candidates: list[Candidate], article: ArticleText) -> list
 STEPS: tuple[Step, ...] = (fold_aliases, merge_same_key, merge_plurals, drop_phrase_words, credit_mentions)
 
 
-def _mentioned_keys(title: str, text: str) -> frozenset[str]:
-    """Keys of every run of up to MAX_WORDS words, so "Times of India" in the text confirms #TimesOfIndia."""
-    keys: set[str] = set()
-    for passage in (title, text):
-        words = [word.lower() for word in words_of(passage or "")]
-        for size in range(1, MAX_WORDS + 1):
-            keys.update(map("".join, zip(*(words[start:] for start in range(size)), strict=False)))
-    return frozenset(keys)
-
-
 def _rank(candidates: list[Candidate], cap: int) -> list[Candidate]:
     ranked = sorted(candidates, key=lambda c: (-c.weight, c.order))
     source_only = [c for c in ranked if set(c.evidence) == {SOURCE}]
@@ -257,7 +290,6 @@ def build_hashtags(
     article = ArticleText(
         title=title or "",
         text=text or "",
-        mentioned_keys=_mentioned_keys(title, text),
         aliases=aliases or Aliases(),
     )
     candidates = collect_candidates(feed_tags, page_tags, article.title, article.text, source_name)

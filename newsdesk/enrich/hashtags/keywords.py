@@ -80,25 +80,34 @@ class _Candidate:
     words: tuple[str, ...]
     mentions: int = 0
     in_title: bool = False
-    spellings: Counter = field(default_factory=Counter)
+    # Spelling -> uses; a plain dict, as building a Counter for each of the many candidates is slow.
+    spellings: dict[str, int] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
         return self.mentions + (TITLE_BONUS if self.in_title else 0.0)
+
+    def count_spelling(self, spelling: str) -> None:
+        self.spellings[spelling] = self.spellings.get(spelling, 0) + 1
+
+    @property
+    def usual_spelling(self) -> str:
+        """The most used spelling, the first seen among equals."""
+        return max(self.spellings, key=self.spellings.__getitem__)
 
 
 def _tokenize(text: str, *, in_title: bool) -> list[_Token]:
     tokens: list[_Token] = []
     text = unicodedata.normalize("NFC", text)
     previous = "\n"
-    for match in _TOKEN.finditer(text):
-        raw = match.group()
+    for raw in _TOKEN.findall(text):
+        # Contractions and possessives need an apostrophe; most words have none, so skip their regexes.
+        has_apostrophe = "'" in raw or "’" in raw
         # "I've" and "don't" are function words however they are capitalised.
-        is_word = raw[0].isalnum() and not _CONTRACTION.search(raw)
+        is_word = raw[0].isalnum() and not (has_apostrophe and _CONTRACTION.search(raw))
         if is_word:
-            owner = _POSSESSIVE.sub("", raw)
-            previous_word = tokens[-2].lower if len(tokens) >= 2 else ""
-            after_abbreviation = previous == "." and previous_word in ABBREVIATIONS
+            owner = _POSSESSIVE.sub("", raw) if has_apostrophe else raw
+            after_abbreviation = previous == "." and len(tokens) >= 2 and tokens[-2].lower in ABBREVIATIONS
             sentence_start = previous in _SENTENCE_END and not after_abbreviation
             tokens.append(_Token(owner, True, sentence_start or previous in _OPENERS, in_title))
             if owner != raw:
@@ -145,9 +154,11 @@ def _name_words(body: list[_Token], title: list[_Token]) -> set[str]:
 
     padded = [*body, _Token("\n", False)]
     for token, following, after in zip(padded, padded[1:], padded[2:], strict=False):
+        if not (token.initial and token.capitalised):
+            continue
         plausible = token.lower not in ordinary and not token.lower.endswith(("ing", "ed"))
         # Only "First Last": "Teenager LaShawn Merritt" does not make "Teenager" a name.
-        if token.initial and token.capitalised and plausible and is_name(following) and not is_name(after):
+        if plausible and is_name(following) and not is_name(after):
             names.add(token.lower)
     return names
 
@@ -166,7 +177,8 @@ def _name_runs(tokens: list[_Token], names: set[str]) -> list[list[_Token]]:
     current: list[_Token] = []
     pending: list[_Token] = []
     for token in tokens:
-        if _is_name_token(token, names) and not (current and token.initial):
+        is_name = _is_name_token(token, names)
+        if is_name and not (current and token.initial):
             current.extend(pending)
             current.append(token)
             pending = []
@@ -176,7 +188,7 @@ def _name_runs(tokens: list[_Token], names: set[str]) -> list[list[_Token]]:
             if current:
                 runs.append(current)
             current, pending = [], []
-            if _is_name_token(token, names):
+            if is_name:
                 current = [token]
     if current:
         runs.append(current)
@@ -244,10 +256,13 @@ def _names(tokens: list[_Token], names: set[str]) -> dict[str, _Candidate]:
                 continue
             words = tuple(t.lower for t in run)
             key = hashtag_key(" ".join(words))
-            candidate = candidates.setdefault(key, _Candidate(words))
+            candidate = candidates.get(key)
+            if candidate is None:
+                # Not setdefault: that would build a _Candidate for every mention.
+                candidate = candidates[key] = _Candidate(words)
             candidate.mentions += 1
             candidate.in_title = candidate.in_title or run[0].in_title
-            candidate.spellings[" ".join(t.text for t in run)] += 1
+            candidate.count_spelling(" ".join(t.text for t in run))
     _fold_short_forms(candidates)
     return candidates
 
@@ -274,14 +289,17 @@ def _common_words(tokens: list[_Token], names: set[str]) -> dict[str, _Candidate
         and not t.lower.endswith("ly")
     ]
     vocabulary = {t.lower for t in words}
+    singular = {word: _singular(word, vocabulary) for word in vocabulary}
     candidates: dict[str, _Candidate] = {}
     for token in words:
-        word = _singular(token.lower, vocabulary)
-        candidate = candidates.setdefault(word, _Candidate((word,)))
+        word = singular[token.lower]
+        candidate = candidates.get(word)
+        if candidate is None:
+            candidate = candidates[word] = _Candidate((word,))
         # Headlines are full of verbs ("approves", "boosts"): a topic word must recur in the body.
         candidate.mentions += not token.in_title
         candidate.in_title = candidate.in_title or token.in_title
-        candidate.spellings[token.lower] += 1
+        candidate.count_spelling(token.lower)
     return candidates
 
 
@@ -295,7 +313,7 @@ def extract_keywords(title: str, text: str, limit: int = 10) -> list[tuple[str, 
     scored: list[tuple[float, str]] = []
     for candidate in _names(tokens, names).values():
         if candidate.in_title or candidate.mentions >= MIN_NAME_MENTIONS:
-            scored.append((candidate.score, candidate.spellings.most_common(1)[0][0]))
+            scored.append((candidate.score, candidate.usual_spelling))
     common = [
         candidate
         for candidate in _common_words(tokens, names).values()
@@ -303,7 +321,7 @@ def extract_keywords(title: str, text: str, limit: int = 10) -> list[tuple[str, 
     ]
     common.sort(key=lambda c: -c.score)
     for candidate in common[:MAX_COMMON_WORDS]:
-        scored.append((candidate.score * COMMON_WORD_FACTOR, candidate.spellings.most_common(1)[0][0]))
+        scored.append((candidate.score * COMMON_WORD_FACTOR, candidate.usual_spelling))
 
     keywords: dict[str, tuple[str, float]] = {}
     for score, phrase in sorted(scored, key=lambda item: -item[0]):

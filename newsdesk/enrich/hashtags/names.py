@@ -7,7 +7,7 @@ its key, the lower-cased name, is what makes "#Saco" and "#SACO" the same page.
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -39,6 +39,9 @@ _HEX_ID = re.compile(r"^(?=.*\d)(?=.*[a-f])[0-9a-f]{8,}$", re.I)
 _APOSTROPHES = re.compile(r"(?<=\w)['’](?=\w)")
 # A single word this long is glued, a CMS layout or template name ("splitscreenimagerightinset").
 MIN_GLUED_LETTERS = 15
+# Every step of build_hashtags asks again for the key and words of the same names: enough for
+# an article's names, and little memory even when filled with long strings.
+NAME_CACHE_SIZE = 1024
 
 
 @cache
@@ -90,7 +93,8 @@ def words_of(raw: str) -> list[str]:
     return text.translate(_SEPARATORS).split()
 
 
-def camel_words(name: str) -> list[str]:
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def camel_words(name: str) -> tuple[str, ...]:
     """Undo CamelCase: "TimesOfIndia" -> Times, Of, India; "USElection2024" -> US, Election, 2024."""
     words: list[str] = []
     for chunk in words_of(name):
@@ -107,9 +111,10 @@ def camel_words(name: str) -> list[str]:
                 words.append(chunk[start:i])
                 start = i
         words.append(chunk[start:])
-    return words
+    return tuple(words)
 
 
+@lru_cache(maxsize=NAME_CACHE_SIZE)
 def hashtag_key(name: str) -> str:
     """The lookup key: letters and digits of the name, lower-cased ("#Times of India" -> "timesofindia")."""
     return "".join(words_of(name)).lower()

@@ -6,6 +6,7 @@ recur in the body, or be in the title and the body.
 
 import re
 from collections import Counter
+from functools import cache
 
 from newsdesk.enrich.hashtags.keywords import TITLE_MODIFIERS, TITLE_WORDS
 from newsdesk.enrich.hashtags.names import MONTHS_AND_DAYS, stopwords, to_hashtag, word_list
@@ -19,12 +20,19 @@ _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”‘’«»—–\n]+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’]\w+)*")
 
 
+@cache
+def _ignored_words() -> frozenset[str]:
+    return stopwords() | word_list("generic_words.txt") | MONTHS_AND_DAYS | TITLE_WORDS | TITLE_MODIFIERS
+
+
 def _pairs(text: str) -> list[tuple[str, str]]:
-    ignored = stopwords() | word_list("generic_words.txt") | MONTHS_AND_DAYS | TITLE_WORDS | TITLE_MODIFIERS
+    ignored = _ignored_words()
     pairs = []
     for clause in _CLAUSE.split(text or ""):
         words = _WORD.findall(clause)
-        if words and words[0][1:].islower():
+        if len(words) < 2:
+            continue
+        if words[0][1:].islower():
             # A clause's first word is capitalised by grammar, not because it is a name.
             words[0] = words[0].lower()
         usable = [

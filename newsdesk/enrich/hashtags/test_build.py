@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.enrich.hashtags import build_hashtags, hashtag_key, is_junk
+from newsdesk.enrich.hashtags.build import MentionedKeys
 
 TESTDATA = Path(__file__).parent / "testdata"
 
@@ -128,6 +129,15 @@ def test_tags_shaped_like_codes_are_kept_only_when_the_story_names_them():
     for junk in ("RsbiHumanRights", "Mtpix", "CLJ", "Fraud1", "VOTE", "Vote", "DaySaturday", "WC20002999"):
         assert junk not in names
     assert "Splitscreenimagerightinset" not in names
+
+
+def test_a_key_is_mentioned_when_up_to_four_adjacent_words_of_one_passage_spell_it():
+    mentioned = MentionedKeys("Times of India reports", "The state of the Union, said the paper.")
+    for key in ("timesofindia", "india", "stateoftheunion", "thestateofthe", "unionsaidthe"):
+        assert key in mentioned
+    # Five words, words out of order, words across the two passages, or part of a word: not mentioned.
+    for key in ("thestateoftheunion", "indiatimes", "reportsthe", "tim", ""):
+        assert key not in mentioned
 
 
 def test_a_cap_of_one_keeps_the_best_topic_and_zero_keeps_nothing():
