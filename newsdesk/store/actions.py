@@ -49,19 +49,19 @@ class DiscoveredArticle:
     image: str
 
 
-def find_existing(source: Source, url: str, guid: str) -> Article | None:
-    """The stored article this link or GUID names, under any of its identities, or the one it
-    moved to: a feed entry dropped as a second URL of another article's text is not new again
-    the next time its feed is read."""
+def existing_article_id(source: Source, url: str, guid: str) -> str | None:
+    """The id of the stored article this link or GUID names, under any of its identities, or of the
+    one it moved to: a feed entry dropped as a second URL of another article's text is not new
+    again the next time its feed is read. Only ids are read: every entry of every poll asks."""
     canonical = canonicalize_url(url)
     match = _named_by_url(url, canonical)
     if guid:
         match |= Q(source=source, guid=guid)
-    found = Article.objects.filter(match).first()
-    if found is None:
+    found = Article.objects.filter(match).values_list("id", flat=True)[:1]
+    if not found:
         moved_to = ArticleRedirect.objects.filter(old_id=article_id(canonical)).values("article_id")
-        found = Article.objects.filter(id__in=moved_to).first()
-    return found
+        found = Article.objects.filter(id__in=moved_to).values_list("id", flat=True)[:1]
+    return found[0] if found else None
 
 
 def find_article(id_or_url: str) -> Article | None:
@@ -84,7 +84,7 @@ def _named_by_url(url: str, canonical: str) -> Q:
 
 def record_discovered(source: Source, feed: Feed | None, found: DiscoveredArticle) -> Article | None:
     """Store a newly seen feed entry; None when we already have it."""
-    if find_existing(source, found.url, found.guid) is not None:
+    if existing_article_id(source, found.url, found.guid) is not None:
         return None
     canonical = canonicalize_url(found.url)
     now = timezone.now()
