@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from newsdesk.testing.browser import chromium, new_page
 from newsdesk.web.accounts.actions import set_display_name
@@ -37,11 +36,6 @@ INJECTED = """(root) => {
   }
   return found;
 }"""
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

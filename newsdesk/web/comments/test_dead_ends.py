@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,27 +10,6 @@ from newsdesk.models import Comment
 from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import post_comment
 from newsdesk.web.moderation.actions import moderate_comment
-from newsdesk.web.testing import make_article, make_source
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def article(db):
-    return make_article(make_source("Harbour Times"), "Lighthouse reopens", text="The lamp shines.")
-
-
-@pytest.fixture
-def ann(db):
-    return make_reader("ann@example.org", "Ann")
-
-
-@pytest.fixture
-def bob(db):
-    return make_reader("bob@example.org", "Bob")
 
 
 def post_url(article) -> str:

@@ -1,6 +1,5 @@
 """A reader's own comments, in one list: where each is, and what became of it."""
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,11 +8,6 @@ from newsdesk.web.accounts.testing import make_reader
 from newsdesk.web.comments.actions import delete_comment, post_comment
 from newsdesk.web.moderation.actions import moderate_comment
 from newsdesk.web.testing import make_article, make_source
-
-
-@pytest.fixture
-def ann(db):
-    return make_reader("ann@example.org", "Ann")
 
 
 def test_a_reader_lists_their_own_comments_newest_first(client, ann, settings):
