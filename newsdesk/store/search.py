@@ -167,20 +167,47 @@ def websearch_expression(query: str) -> str:
 
 def search_articles(query: str, *, limit: int, offset: int = 0) -> list[Article]:
     """Articles matching `query` (every word, "phrases", -exclusions, `or`), best and newest first,
-    then by id, so offset pages never repeat or skip one; [] when it requires nothing."""
+    then by id, so offset pages never repeat or skip one; [] when it requires nothing.
+
+    A syndicated copy stands as its original, where the best-ranked of its versions ranks, and each
+    original once across all pages: the ranking is folded from its top, so a copy on page 1 and
+    its original on page 2 are one result on page 1. Filtering copies out would lose a hit that
+    only a copy's own headline matched; its original tells the same story, under the publisher
+    that ran it first.
+    """
     if not parse_query(query) or limit <= 0:
         return []
     # The site's clock rather than the database's, so "recent" means the same in every query.
     now = timezone.now()
-    if connection.vendor == "sqlite":
-        match = fts5_match_expression(query)
-        ids = _sqlite_search(match, now, limit, offset) if match else []
-    elif connection.vendor == "postgresql":
-        ids = _postgres_search(websearch_expression(query), now, limit, offset)
-    else:
-        raise NotImplementedError(f"full-text search is not built for {connection.vendor}")
+    wanted, fetched = offset + limit, offset + limit
+    while True:
+        ranked = _ranked_ids(query, now, fetched)
+        shown = _originals_once(ranked)
+        # Enough results, or the whole ranking (at most MAX_CANDIDATES) has been read.
+        if len(shown) >= wanted or len(ranked) < fetched:
+            break
+        fetched = 2 * fetched
+    ids = shown[offset:wanted]
     found = Article.objects.select_related("source").defer("html").in_bulk(ids)
     return [found[article_id] for article_id in ids if article_id in found]
+
+
+def _ranked_ids(query: str, now: datetime, limit: int) -> list[str]:
+    """The ids of the best `limit` matches, copies included."""
+    if connection.vendor == "sqlite":
+        match = fts5_match_expression(query)
+        return _sqlite_search(match, now, limit, 0) if match else []
+    if connection.vendor == "postgresql":
+        return _postgres_search(websearch_expression(query), now, limit, 0)
+    raise NotImplementedError(f"full-text search is not built for {connection.vendor}")
+
+
+def _originals_once(ranked: list[str]) -> list[str]:
+    """`ranked` with each copy replaced by its original's id, each id kept where it first stands."""
+    original_of = dict(
+        Article.objects.filter(id__in=ranked, duplicate_of__isnull=False).values_list("id", "duplicate_of_id")
+    )
+    return list(dict.fromkeys(original_of.get(article_id, article_id) for article_id in ranked))
 
 
 def _sqlite_search(match: str, now: datetime, limit: int, offset: int) -> list[str]:

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from newsdesk.models import Article
 from newsdesk.store import search
@@ -176,3 +177,20 @@ def test_articles_ranked_alike_come_in_one_order_on_every_page(source):
     Article.objects.filter(id__in=[a.id for a in made]).update(published_at=published)
     pages = [search_articles("ferry timetable", limit=1, offset=n)[0].id for n in range(6)]
     assert pages == sorted(a.id for a in made)
+
+
+def test_a_copy_stands_as_its_original_once_across_pages(source):
+    """A copy ranked on page 1 and its original further down are one result, where the copy ranks."""
+    wire = "Lighthouse keepers strike over pay and the harbour goes dark tonight."
+    original = make_article(source, "Keepers strike", text=wire, age=timedelta(days=30))
+    other = make_article(source, "Keepers strike spreads", text=wire + " More ports.", age=timedelta(days=3))
+    copy = make_article(
+        make_source("Valley Courier"), "Keepers strike, walk out", text=wire, duplicate_of=original
+    )
+    # As ranked, copies included: the copy (newest) first, the original last.
+    assert search._ranked_ids("keepers strike", timezone.now(), 5) == [copy.id, other.id, original.id]
+    pages = [[a.id for a in search_articles("keepers strike", limit=1, offset=n)] for n in range(3)]
+    assert pages == [[original.id], [other.id], []]
+    assert copy.id not in str(pages)
+    # A hit only the copy's own headline has is still found, as its original.
+    assert [a.id for a in search_articles("walk out", limit=5)] == [original.id]

@@ -19,23 +19,6 @@ def originals(articles: QuerySet) -> QuerySet:
     return articles.filter(duplicate_of__isnull=True)
 
 
-def originals_in_place(ranked: list[Article]) -> list[Article]:
-    """A ranked list (search) with each copy replaced by its original, each shown once.
-
-    Filtering copies out would lose a hit that only a copy's own headline matched; its original
-    tells the same story, under the publisher that ran it first.
-    """
-    by_id = {article.id: article for article in ranked}
-    wanted = {a.duplicate_of_id for a in ranked if a.duplicate_of_id and a.duplicate_of_id not in by_id}
-    if wanted:
-        by_id.update(Article.objects.select_related("source").defer("html").in_bulk(wanted))
-    shown: dict[str, Article] = {}
-    for article in ranked:
-        original = by_id.get(article.duplicate_of_id, article) if article.duplicate_of_id else article
-        shown.setdefault(original.id, original)
-    return list(shown.values())
-
-
 def mark_copies(article: Article) -> Article | None:
     """Fingerprint `article` and link it with its copies; returns the original when it is a copy."""
     fingerprint = simhash(article.text)

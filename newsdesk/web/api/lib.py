@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
-from newsdesk.enrich.dedup import originals, originals_in_place
+from newsdesk.enrich.dedup import originals
 from newsdesk.enrich.hashtags.trending import trending_hashtags
 from newsdesk.enrich.related import related_articles
 from newsdesk.models import Article, ArticleHashtag, ArticleRedirect, Hashtag, Source, Story, StoryRedirect
@@ -122,12 +122,11 @@ def _source_loaded(article: Article) -> bool:
 
 
 def _search_page(query: ArticleQuery) -> tuple[list[Article], Cursor | None, Cursor | None]:
-    """Search's own ranking, by offset; a syndicated copy stands for its original, so a page may
-    come up short when both match."""
+    """Search's own ranking, by offset; a syndicated copy stands for its original, once."""
     offset = query.cursor.offset if isinstance(query.cursor, OffsetCursor) else 0
     size = query.page_size
     found = search_articles(query.q, limit=size + 1, offset=offset)
-    articles = originals_in_place(found[:size])
+    articles = found[:size]
     next_cursor = OffsetCursor(offset + size) if len(found) > size else None
     previous_cursor = OffsetCursor(max(0, offset - size)) if offset > 0 else None
     return articles, next_cursor, previous_cursor

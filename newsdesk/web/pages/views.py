@@ -1,7 +1,5 @@
 """The reader pages. Views only turn requests into queries and templates; the logic lives beside them."""
 
-from dataclasses import replace
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
@@ -10,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from newsdesk.enrich.dedup import originals, originals_in_place
+from newsdesk.enrich.dedup import originals
 from newsdesk.enrich.hashtags.trending import trending_hashtags
 from newsdesk.models import Article, Category, Source
 from newsdesk.store.search import parse_query, search_articles
@@ -157,8 +155,6 @@ def search(request: HttpRequest) -> HttpResponse:
         requested_page(request) if has_words else 1,
         settings.NEWSDESK_PAGE_SIZE,
     )
-    # After paging, so "next" still follows the ranking; a page may come up one copy short.
-    page = replace(page, items=originals_in_place(page.items))
     return render(
         request,
         "newsdesk/listing.html",
