@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import translation
-from django.utils.cache import cc_delim_re, patch_vary_headers
+from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 
 from newsdesk.store.generations import SITE, content_generations
 
@@ -53,7 +53,11 @@ def cached_page(view: Callable | None = None, *, scopes: Scopes = site_scope) ->
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable_request(request):
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if _signed_in(request):
+                # This reader's own page (their name, follows, saves): never for a shared cache.
+                patch_cache_control(response, private=True)
+            return response
         behind_middleware = hasattr(request, _MISSED_KEY)
         if not behind_middleware:
             key = _page_key(request, content_generations(scopes(request, **kwargs)))
@@ -135,8 +139,12 @@ def _cacheable_request(request: HttpRequest) -> bool:
     # A session or pending messages mean this reader may see something of their own.
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False
+    return not _signed_in(request)
+
+
+def _signed_in(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
+    return user is not None and user.is_authenticated
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -152,6 +152,8 @@ def test_signed_in_readers_never_get_or_fill_the_cache(client, page_cache, sourc
     response = client.get(reverse("home"))
     assert CACHE_HEADER not in response
     assert b"Lighthouse closes again" in response.content
+    # Nor may a shared cache on the way keep their page.
+    assert "private" in response["Cache-Control"]
     client.logout()
 
 
