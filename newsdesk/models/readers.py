@@ -54,6 +54,14 @@ class Comment(models.Model):
         # What the admin and the moderation log call it: its own words, not "Comment object (7)".
         return f"Comment {self.pk}: {Truncator(self.body).chars(60)}"
 
+    @property
+    def target(self):
+        """The article or story page the comment is on."""
+        return self.article if self.article_id else self.story
+
+    def get_absolute_url(self) -> str:
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
 
 class CommentReport(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")

@@ -441,7 +441,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="on")
     def page(self, comment: Comment) -> Article | Story | None:
-        return comment.article or comment.story
+        return comment.target
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], action: str, done: str) -> None:
         # A deletion is final, its author's or a moderator's, as in the moderation queue, which

@@ -11,7 +11,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from newsdesk.models import Comment, CommentReport, Follow, ReaderProfile, SavedArticle
-from newsdesk.web.comments.lib import target_url
 
 # The account that keeps anonymised comments of deleted readers (see newsdesk/web/accounts/__init__.py).
 # Brackets and spaces are never in a username allauth derives from an email, nor allowed by Django's
@@ -170,7 +169,7 @@ def export_reader_data(user: AbstractBaseUser, absolute_url: Callable[[str], str
                 "article": comment.article_id,
                 "story": comment.story_id,
                 "parent": comment.parent_id,
-                "url": absolute_url(target_url(comment)),
+                "url": absolute_url(comment.get_absolute_url()),
                 "body": comment.body,
                 "state": comment.state,
                 "created_at": comment.created_at.isoformat(),

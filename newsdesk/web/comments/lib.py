@@ -150,11 +150,6 @@ def attach_comment_counts(articles: Iterable[Article], stories: Iterable[Story] 
         story.comment_count = counts.stories.get(story.pk, 0)
 
 
-def target_url(comment: Comment) -> str:
-    target = comment.article if comment.article_id else comment.story
-    return f"{target.get_absolute_url()}#comment-{comment.pk}"
-
-
 def written_by(author: AbstractBaseUser) -> QuerySet[Comment]:
     """The comments `author` has not deleted, newest first, for their own list (held and hidden too:
     they should see what became of each)."""

@@ -23,7 +23,7 @@ from newsdesk.web.comments.actions import (
     report_comment,
 )
 from newsdesk.web.comments.forms import CommentForm, ReportForm, problems
-from newsdesk.web.comments.lib import target_url, written_by
+from newsdesk.web.comments.lib import written_by
 from newsdesk.web.comments.refusal import Retry, refused_page, signed_in_to_post
 from newsdesk.web.paging import queryset_fetcher, requested_page, slice_page
 from newsdesk.web.ratelimit import RateResult, client_ip, first_refusal, give_back
@@ -39,7 +39,7 @@ def _page_of_target(kind: str, target_id: str) -> str:
 
 
 def _page_of_comment(comment_id: int) -> str:
-    return f"{_target_of(get_object_or_404(Comment, pk=comment_id)).get_absolute_url()}#comments"
+    return f"{get_object_or_404(Comment, pk=comment_id).target.get_absolute_url()}#comments"
 
 
 @never_cache
@@ -49,8 +49,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = slice_page(
         queryset_fetcher(written_by(request.user)), requested_page(request), settings.NEWSDESK_PAGE_SIZE
     )
-    for comment in page.items:
-        comment.target = _target_of(comment)
     return render(request, "newsdesk/comments/mine.html", {"page": page})
 
 
@@ -81,7 +79,7 @@ def post(request: HttpRequest, kind: str, target_id: str) -> HttpResponse:
         return _refused(request, target, str(refusal), as_new_comment=isinstance(refusal, ParentUnanswerable))
     if comment.state == Comment.State.HELD:
         messages.info(request, "Thanks. Your comment is held until a moderator has looked at it.")
-    return redirect(target_url(comment))
+    return redirect(comment.get_absolute_url())
 
 
 @require_POST
@@ -91,16 +89,16 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
     form = CommentForm(request.POST)
     if form.is_bot():
-        return redirect(target_url(comment))
+        return redirect(comment.get_absolute_url())
     if not form.is_valid():
-        return _refused(request, _target_of(comment), problems(form), editing=True)
+        return _refused(request, comment.target, problems(form), editing=True)
     try:
         edit_comment(comment, request.user, form.cleaned_data["body"])
     except EditClosed as refusal:
-        return _refused(request, _target_of(comment), str(refusal), editing=True, retry=False)
+        return _refused(request, comment.target, str(refusal), editing=True, retry=False)
     except CommentRefused as refusal:
-        return _refused(request, _target_of(comment), str(refusal), editing=True)
-    return redirect(target_url(comment))
+        return _refused(request, comment.target, str(refusal), editing=True)
+    return redirect(comment.get_absolute_url())
 
 
 @require_POST
@@ -113,7 +111,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "Your comment is deleted.")
-    return redirect(f"{_target_of(comment).get_absolute_url()}#comments")
+    return redirect(f"{comment.target.get_absolute_url()}#comments")
 
 
 @require_POST
@@ -135,7 +133,7 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "Thanks. A moderator will look at the comment.")
-    return redirect(f"{_target_of(comment).get_absolute_url()}#comments")
+    return redirect(f"{comment.target.get_absolute_url()}#comments")
 
 
 def _target(kind: str, target_id: str) -> Article | Story:
@@ -144,10 +142,6 @@ def _target(kind: str, target_id: str) -> Article | Story:
     if kind == "story" and target_id.isdigit():
         return get_object_or_404(Story, pk=int(target_id))
     raise Http404("nothing to comment on")
-
-
-def _target_of(comment: Comment) -> Article | Story:
-    return comment.article if comment.article_id else comment.story
 
 
 def _comment_limits(request: HttpRequest) -> list[tuple[str, int]]:
@@ -207,7 +201,7 @@ def _report_refused(
         request,
         heading="Your report was not sent",
         reason=reason,
-        back_url=f"{_target_of(comment).get_absolute_url()}#comments",
+        back_url=f"{comment.target.get_absolute_url()}#comments",
         status=status,
         text=request.POST.get("details", ""),
         retry=Retry(
